@@ -1,0 +1,78 @@
+# %% [markdown]
+# # PCS 5022 — Capítulo 2: Redes feedforward / Chapter 2: Feedforward networks
+#
+# **PT.** Implemente as funções abaixo sem mudar nomes nem assinaturas. Use PyTorch (`torch.nn`) e,
+# onde indicado, scikit-learn. Rode `grade check ch02_feedforward ch02_feedforward.py` para as
+# verificações públicas; as ocultas testam formas, equivalências e comportamento de treino.
+#
+# **EN.** Implement the functions below without changing names or signatures. Use PyTorch
+# (`torch.nn`) and, where stated, scikit-learn. Run `grade check ch02_feedforward ch02_feedforward.py`
+# for the public checks; hidden ones test shapes, equivalences and training behaviour.
+
+# %%
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+# %% [markdown]
+# ## 2.1 MLP com larguras em potência / MLP with power widths
+#
+# **PT.** Dados inteiros `n` e `k`, construa um MLP com `n` camadas ocultas `nn.Linear` em que a
+# i-ésima camada oculta (i = 1..n) tem `k**i` neurônios, uma não linearidade entre camadas, e uma
+# camada linear final para `out_features`. `n < 1` ou `k < 1` levantam `ValueError`.
+#
+# **EN.** Given integers `n` and `k`, build an MLP with `n` hidden `nn.Linear` layers where hidden
+# layer i (i = 1..n) has `k**i` units, a nonlinearity between layers, and a final linear layer to
+# `out_features`. `n < 1` or `k < 1` raise `ValueError`.
+
+
+# %%
+def make_power_mlp(in_features: int, n: int, k: int, out_features: int) -> nn.Module:
+    """MLP: in -> k -> k**2 -> ... -> k**n -> out, with a nonlinearity after each hidden layer."""
+    raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ## 2.2 PCA como camada linear / PCA as a linear layer
+#
+# **PT.** Uma projeção linear como o PCA pode ser escrita como $x W^T + b$. Escreva
+# `pca_to_linear(pca)`, que recebe um `sklearn.decomposition.PCA` já ajustado e devolve uma
+# `nn.Linear` com `layer(X) == pca.transform(X)`, com e sem `whiten`. Observe como `components_` é
+# armazenada (linhas ou colunas?) e que transformações o PCA aplica aos dados antes de projetar.
+#
+# **EN.** A linear projection such as PCA can be written as $x W^T + b$. Write `pca_to_linear(pca)`,
+# which takes a fitted `sklearn.decomposition.PCA` and returns an `nn.Linear` with
+# `layer(X) == pca.transform(X)`, with and without `whiten`. Mind how `components_` is stored (rows
+# or columns?) and what PCA does to the data before projecting.
+
+
+# %%
+def pca_to_linear(pca) -> nn.Linear:
+    """An nn.Linear computing exactly pca.transform (centring and whitening included)."""
+    raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ## 2.3 Memorizando rótulos aleatórios / Memorising random labels
+#
+# **PT.** Modelos superparametrizados conseguem classificar dados com rótulos aleatórios (Zhang et
+# al., ICLR 2017). Escreva `memorize_random_labels(X, n_classes, seed)`: sorteie rótulos uniformes
+# em `0..n_classes-1`, independentes de `X` (só dependem de `seed`), treine um MLP com mais
+# parâmetros que amostras até memorizá-los e devolva `(modelo, y_aleatorio)`. O corretor mede a
+# acurácia de treino ele mesmo. Discuta: é uma propriedade boa ou ruim? (parte escrita)
+#
+# **EN.** Over-parameterised models can fit randomly labelled data (Zhang et al., ICLR 2017). Write
+# `memorize_random_labels(X, n_classes, seed)`: draw labels uniformly from `0..n_classes-1`,
+# independent of `X` (they depend only on `seed`), train an MLP with more parameters than samples
+# until it memorises them, and return `(model, y_random)`. The grader measures training accuracy
+# itself. Discuss: is this a good or a bad property? (written part)
+
+
+# %%
+def memorize_random_labels(
+    X: np.ndarray, n_classes: int, seed: int
+) -> tuple[nn.Module, np.ndarray]:
+    """Random labels for X and an MLP trained to fit them (returned in eval mode)."""
+    raise NotImplementedError("Implemente esta função / implement this function")

@@ -1,0 +1,74 @@
+# Public checks for ch02_feedforward, released by `grade release` (do not edit).
+# Run them with:  grade check ch02_feedforward ch02_feedforward.py
+"""Grader for ch02_feedforward (PCS 5022, chapter 2: feedforward networks).
+
+Models come back from the worker as handles; the checks look at their structure (summary and a
+traced forward pass) and measure their behaviour on data the judge chooses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from harness.checks import (
+    CheckContext,
+    GraderSettings,
+    Text,
+    check,
+    expect,
+    expect_close,
+    expect_shape,
+    fail,
+    rubric,
+)
+
+SETTINGS = GraderSettings(call_timeout_s=60.0, submission_budget_s=300.0)
+
+MEMORIZATION_DISCUSSION = rubric(
+    "2.3",
+    "memorization_discussion",
+    2,
+    Text(
+        en="Is fitting random labels a good or a bad property of over-parameterised models? Relate it to generalisation.",
+        pt="Ajustar rótulos aleatórios é uma propriedade boa ou ruim dos modelos superparametrizados? Relacione com generalização.",
+    ),
+)
+
+
+def _expect_module(value: object, call: str) -> object:
+    if getattr(value, "kind", None) != "module":
+        fail(
+            en="{call} should return a torch.nn.Module, got {got}.",
+            pt="{call} deveria retornar um torch.nn.Module, obteve {got}.",
+            call=call,
+            got=getattr(value, "type_name", type(value).__name__),
+        )
+    return value
+
+
+@check("2.1", points=1, category="shape", hidden=False)
+def check_power_mlp_output_shape_public(ctx: CheckContext) -> None:
+    model = _expect_module(ctx.student.make_power_mlp(4, 2, 3, 5), ctx.student.last_call)
+    out = model(torch.zeros(7, 4))
+    expect_shape(
+        out, (7, 5), what="model(x) for x of shape (7, 4)", context="make_power_mlp(4, 2, 3, 5)"
+    )
+
+
+@check("2.2", points=1, category="correctness", hidden=False)
+def check_pca_to_linear_public(ctx: CheckContext) -> None:
+    from sklearn.decomposition import PCA
+
+    X = np.random.default_rng(0).normal(size=(40, 5)) + 3.0
+    pca = PCA(n_components=2).fit(X)
+    layer = _expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
+    got = layer(torch.as_tensor(X, dtype=torch.float32))
+    expect_close(
+        got,
+        pca.transform(X),
+        what="layer(X)",
+        context="pca_to_linear(PCA(n_components=2).fit(X))",
+        rtol=1e-4,
+        atol=1e-4,
+    )

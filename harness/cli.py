@@ -1,0 +1,371 @@
+"""The `grade` command: the one place that wires discovery, judging, storage and reports.
+
+grade all SUBMISSIONS --out OUT     grade every submission (incremental, resumable)
+grade check ASSIGNMENT FILE         a student's local run of the public checks
+grade release [ID ...] [--check]    regenerate stubs, notebooks and public checks
+grade report OUT                    re-render the reports from the gradebook
+grade schema                        JSON schema of results.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from harness.course import Course, CourseError, find_course_root, find_submissions
+from harness.gradebook import Gradebook
+from harness.i18n import DEFAULT_LANGUAGE, Text, normalize_language
+from harness.outputs import read_run_info, write_outputs
+from harness.records import RunInfo, SkippedFile, results_schema
+from harness.version import HARNESS_VERSION
+
+EXIT_OK = 0
+EXIT_CHECKS_FAILED = 1
+EXIT_USAGE = 2
+EXIT_GRADER_INCIDENTS = 3
+
+
+class CliError(Exception):
+    """A problem to report in one line, with exit status 2 (bad input, missing file...)."""
+
+
+def _course(args: argparse.Namespace) -> Course:
+    root = Path(args.course) if getattr(args, "course", None) else None
+    if root is not None and not root.is_dir():
+        raise CliError(f"course folder {root} does not exist")
+    return Course(find_course_root(root))
+
+
+def _language(value: str | None) -> str:
+    try:
+        return normalize_language(value)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _say(text: Text, lang: str, **values: object) -> str:
+    return text.format(**values).render(lang)
+
+
+# -- grade all ------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def exclusive_output(out: Path) -> Iterator[None]:
+    """Refuse a second `grade all` on the same OUT while one runs (the OS drops the lock on death)."""
+    out.mkdir(parents=True, exist_ok=True)
+    lock_path = out / ".grade-all.lock"
+    handle = open(lock_path, "a+")  # noqa: SIM115
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "?"
+        handle.close()
+        raise CliError(
+            f"another `grade all` (pid {holder}) is already writing to {out}; wait for it to finish or use another --out"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+        handle.close()
+
+
+class Progress:
+    """A bar on a terminal; one line per submission otherwise (CI logs)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+        self.bar = None
+        if sys.stderr.isatty() and total:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="sub", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, label: str, detail: str) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(label[:40])
+            self.bar.update(1)
+        else:
+            print(f"[{self.done}/{self.total}] {label}: {detail}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def cmd_all(args: argparse.Namespace) -> int:
+    from harness.judge.runner import Judge, JudgeOptions, now_iso
+
+    lang = _language(args.lang)
+    course = _course(args)
+    known = course.assignments()
+    if not known:
+        raise CliError(f"the course folder {course.root} defines no assignments (graders/*.py)")
+    only = None
+    if args.only:
+        only = {a.strip() for a in args.only.split(",") if a.strip()}
+        unknown = only - set(known)
+        if unknown:
+            raise CliError(f"--only names unknown assignments: {', '.join(sorted(unknown))}")
+    discovery = find_submissions(Path(args.submissions), set(known), only)
+    out = Path(args.out)
+    with exclusive_output(out):
+        judge = Judge(course, JudgeOptions(lang=lang, device=args.device))
+        run = RunInfo(
+            started_at=now_iso(),
+            isolation=judge.isolation,
+            harness_version=HARNESS_VERSION,
+            submissions=len(discovery.submissions),
+            skipped=[SkippedFile(path=p, reason=r) for p, r in discovery.skipped],
+        )
+        print(f"grade all: isolation level: {judge.isolation}", file=sys.stderr)
+        print(
+            f"grade all: {len(discovery.submissions)} submissions in {args.submissions}",
+            file=sys.stderr,
+        )
+        for path, reason in discovery.skipped:
+            print(f"grade all: skipped {path}: {reason}", file=sys.stderr)
+        with Gradebook(out / "gradebook.sqlite") as gradebook, judge:
+            progress = Progress(len(discovery.submissions))
+            interrupted = False
+            try:
+                for submission in discovery.submissions:
+                    label = f"{submission.student}/{submission.assignment}"
+                    grader = judge.grader(submission.assignment)
+                    sha = hashlib.sha256(submission.path.read_bytes()).hexdigest()
+                    if not args.force and gradebook.is_current(
+                        submission.student, submission.assignment, sha, grader.fingerprint
+                    ):
+                        run.reused += 1
+                        progress.update(label, "unchanged, kept")
+                        continue
+                    started = time.monotonic()
+                    result = judge.grade(submission)
+                    gradebook.save(result)
+                    run.graded += 1
+                    detail = f"{result.score:g}/{result.max_score:g} ({time.monotonic() - started:.1f} s)"
+                    if result.error:
+                        detail += " [not loadable]"
+                    progress.update(label, detail)
+            except KeyboardInterrupt:
+                interrupted = True
+                print(
+                    "\ngrade all: interrupted; finished grades are kept, run again to resume",
+                    file=sys.stderr,
+                )
+            finally:
+                progress.close()
+            run.finished_at = now_iso()
+            wanted = {(s.student, s.assignment) for s in discovery.submissions}
+            results = [r for r in gradebook.results() if (r.student, r.assignment) in wanted]
+            index = write_outputs(results, out, lang=lang, run=run)
+        print(
+            f"grade all: graded {run.graded}, unchanged {run.reused}, skipped files {len(run.skipped)}",
+            file=sys.stderr,
+        )
+        if judge.incidents:
+            log = out / "grader-incidents.log"
+            with open(log, "a", encoding="utf-8") as handle:
+                for incident in judge.incidents:
+                    handle.write(
+                        f"== {incident.assignment} / {incident.student} / {incident.check}\n{incident.detail}\n"
+                    )
+            print(
+                f"grade all: {len(judge.incidents)} grader errors (bugs in the graders), see {log}",
+                file=sys.stderr,
+            )
+        print(f"Report: {index.resolve()}")
+        if interrupted:
+            return 130
+        return EXIT_GRADER_INCIDENTS if judge.incidents else EXIT_OK
+
+
+# -- grade check ----------------------------------------------------------------------------------
+
+CHECK_HEADER = Text(
+    en="Public checks of {assignment} on {file}",
+    pt="Verificações públicas de {assignment} em {file}",
+)
+CHECK_SUMMARY = Text(
+    en="{passed} of {total} public checks passed ({score:g}/{max:g} points). Grading uses many more hidden checks.",
+    pt="{passed} de {total} verificações públicas passaram ({score:g}/{max:g} pontos). A correção usa muitas outras verificações ocultas.",
+)
+CHECK_NOT_LOADED = Text(
+    en="Your file could not be loaded:", pt="Seu arquivo não pôde ser carregado:"
+)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from harness.judge.runner import Judge, JudgeOptions
+
+    lang = _language(args.lang)
+    path = Path(args.file)
+    if not path.exists():
+        raise CliError(f"file {path} does not exist")
+    if path.is_dir() or path.suffix not in (".py", ".ipynb"):
+        raise CliError(f"{path} is not a .py or .ipynb file")
+    course = _course(args)
+    course.assignment(args.assignment)
+    with Judge(course, JudgeOptions(lang=lang, public_only=True)) as judge:
+        result = judge.grade_bytes(
+            student="you",
+            assignment_id=args.assignment,
+            relative=path.name,
+            raw=path.read_bytes(),
+            suffix=path.suffix,
+        )
+    print(_say(CHECK_HEADER, lang, assignment=args.assignment, file=path))
+    if result.errors:
+        print(_say(CHECK_NOT_LOADED, lang))
+        print(textwrap.indent(result.errors.render(lang), "    "))
+    for c in result.checks:
+        mark = "PASS" if c.passed else "FAIL"
+        print(f"  [{mark}] {c.exercise} {c.name} ({c.points:g}/{c.max_points:g})")
+        if not c.passed and not result.errors:
+            print(textwrap.indent(textwrap.fill(c.messages.render(lang), 96), "         "))
+        if c.output and (c.output.stdout or c.output.stderr) and not c.passed:
+            printed = (c.output.stdout + c.output.stderr).strip().splitlines()[-5:]
+            print(textwrap.indent("\n".join(printed), "         | "))
+    passed = sum(c.passed for c in result.checks)
+    print(
+        _say(
+            CHECK_SUMMARY,
+            lang,
+            passed=passed,
+            total=len(result.checks),
+            score=result.score,
+            max=result.max_score,
+        )
+    )
+    return EXIT_OK if passed == len(result.checks) and not result.error else EXIT_CHECKS_FAILED
+
+
+# -- other commands -----------------------------------------------------------------------------------
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from harness.release import MarkerError, release, stale_files
+
+    course = _course(args)
+    ids = args.assignments or None
+    for assignment_id in ids or []:
+        course.assignment(assignment_id)
+    try:
+        if args.check:
+            stale = stale_files(course, ids)
+            for path in stale:
+                print(f"stale: {path.relative_to(course.root)}")
+            if stale:
+                print("run `grade release` to regenerate them", file=sys.stderr)
+                return EXIT_CHECKS_FAILED
+            print("all released files are up to date")
+            return EXIT_OK
+        changed = release(course, ids)
+    except MarkerError as exc:
+        raise CliError(str(exc)) from None
+    for path in changed:
+        print(f"wrote {path.relative_to(course.root)}")
+    if not changed:
+        print("all released files were already up to date")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    database = out / "gradebook.sqlite"
+    if not database.exists():
+        raise CliError(
+            f"{out} holds no gradebook.sqlite; run `grade all SUBMISSIONS --out {out}` first"
+        )
+    with Gradebook(database) as gradebook:
+        results = gradebook.results()
+    index = write_outputs(results, out, lang=_language(args.lang), run=read_run_info(out))
+    print(f"Report: {index.resolve()}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    print(json.dumps(results_schema(), indent=2, sort_keys=True))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="grade", description="PCS 5022 grading harness.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {HARNESS_VERSION}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    def common(sub: argparse.ArgumentParser, lang_default: str | None = DEFAULT_LANGUAGE) -> None:
+        sub.add_argument(
+            "--course", help="course folder (default: found from here, else the harness checkout)"
+        )
+        sub.add_argument(
+            "--lang",
+            default=lang_default,
+            help="language of messages and reports: pt-BR (default) or en",
+        )
+
+    all_ = commands.add_parser("all", help="grade every submission in a folder")
+    all_.add_argument("submissions", help="folder with one folder per student")
+    all_.add_argument(
+        "--out", required=True, help="output folder (gradebook, results.json, grades.csv, report/)"
+    )
+    all_.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    all_.add_argument("--only", help="comma-separated assignment ids to grade")
+    all_.add_argument(
+        "--device", default="cpu", choices=["cpu", "cuda"], help="device for the checks' tensors"
+    )
+    common(all_)
+    all_.set_defaults(handler=cmd_all)
+
+    check = commands.add_parser("check", help="run the public checks on one file")
+    check.add_argument("assignment")
+    check.add_argument("file")
+    common(check)
+    check.set_defaults(handler=cmd_check)
+
+    rel = commands.add_parser("release", help="regenerate stubs, notebooks and public checks")
+    rel.add_argument("assignments", nargs="*")
+    rel.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
+    rel.add_argument("--course")
+    rel.set_defaults(handler=cmd_release)
+
+    report = commands.add_parser("report", help="re-render the reports from OUT/gradebook.sqlite")
+    report.add_argument("out")
+    report.add_argument("--lang", default=DEFAULT_LANGUAGE)
+    report.set_defaults(handler=cmd_report)
+
+    schema = commands.add_parser("schema", help="print the JSON schema of results.json")
+    schema.set_defaults(handler=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (CliError, CourseError) as exc:
+        print(f"grade: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

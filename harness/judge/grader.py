@@ -1,0 +1,89 @@
+"""Loading a grader module (trusted code, imported by the judge) and fingerprinting it."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from harness.checks import CheckSpec, GraderSettings, RubricSpec
+from harness.course import Assignment, CourseError
+from harness.version import HARNESS_VERSION
+
+
+@dataclass
+class Grader:
+    assignment: str
+    checks: list[CheckSpec]
+    rubric: list[RubricSpec]
+    settings: GraderSettings
+    fingerprint: str
+    module: ModuleType | None = field(default=None, repr=False)
+
+    @property
+    def public_checks(self) -> list[CheckSpec]:
+        return [c for c in self.checks if not c.hidden]
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.points for c in self.checks)
+
+
+def _import_path(path: Path, module_name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise CourseError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
+
+
+def collect(module: ModuleType, assignment: str, fingerprint: str) -> Grader:
+    checks = [v for v in vars(module).values() if isinstance(v, CheckSpec)]
+    items = [v for v in vars(module).values() if isinstance(v, RubricSpec)]
+    settings = next(
+        (v for v in vars(module).values() if isinstance(v, GraderSettings)), GraderSettings()
+    )
+    names = [c.name for c in checks]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise CourseError(f"grader {assignment} defines checks twice: {sorted(duplicates)}")
+    if not checks:
+        raise CourseError(f"grader {assignment} defines no checks")
+    return Grader(assignment, checks, items, settings, fingerprint, module)
+
+
+def fingerprint(*paths: Path) -> str:
+    """Hash of the grader, the reference and the harness version: what a grade depends on."""
+    digest = hashlib.sha256(HARNESS_VERSION.encode())
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+    return digest.hexdigest()
+
+
+def load_grader(assignment: Assignment, *, public_only: bool = False) -> Grader:
+    """The full grader (instructor), or the released public checks where there is no grader."""
+    if assignment.grader_path.exists():
+        path = assignment.grader_path
+    elif assignment.public_checks_path.exists():
+        path = assignment.public_checks_path
+    else:
+        raise CourseError(
+            f"no grader for {assignment.id}: neither {assignment.grader_path} nor {assignment.public_checks_path}"
+        )
+    module = _import_path(path, f"pcs_graders.{assignment.id}")
+    grader = collect(module, assignment.id, fingerprint(path, assignment.reference_path))
+    if public_only:
+        grader.checks = grader.public_checks
+        if not grader.checks:
+            raise CourseError(f"{assignment.id} has no public checks")
+    return grader

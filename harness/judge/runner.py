@@ -1,0 +1,346 @@
+"""Grading one submission: every check of its grader, each decided here in the judge.
+
+The judge imports the grader (trusted) and talks to two workers: the student's, and the reference
+solution's (one per assignment, shared by every submission of a run, with its results cached per
+argument set). Student code never runs in this process.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import random
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from harness import messages
+from harness.checks import CheckContext, CheckFailed, CheckSpec, Partial, stable_seed
+from harness.course import Course, SubmissionFile
+from harness.i18n import DEFAULT_LANGUAGE, Text
+from harness.judge.errors import ImportFailed, ReferenceUnavailable, SubmissionProblem
+from harness.judge.grader import Grader, load_grader
+from harness.judge.handles import RemoteModule
+from harness.judge.session import Budgets, CapturedOutput, PreparedSource, WorkerSession
+from harness.notebook import SourceError, prepare_source, python_to_source
+from harness.records import CapturedOutput as OutputRecord
+from harness.records import CheckResult, Localized, RubricResult, SubmissionResult
+from harness.sandbox.launcher import Launcher, Limits
+from harness.version import HARNESS_VERSION
+
+REFERENCE_CALL_TIMEOUT_S = 300.0
+
+
+def localized(text: Text) -> Localized:
+    return Localized(**{"pt-BR": text.pt, "en": text.en})
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class GraderIncident:
+    """A check that crashed on the judge's side: a bug in the grader, reported to the staff."""
+
+    assignment: str
+    student: str
+    check: str
+    detail: str
+
+
+@dataclass
+class JudgeOptions:
+    lang: str = DEFAULT_LANGUAGE
+    device: str = "cpu"
+    public_only: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+
+class Judge:
+    """Grades submissions of a course; keeps one reference worker per assignment."""
+
+    def __init__(
+        self, course: Course, options: JudgeOptions | None = None, launcher: Launcher | None = None
+    ) -> None:
+        self.course = course
+        self.options = options or JudgeOptions()
+        self.launcher = launcher or Launcher(self.options.limits)
+        self._graders: dict[str, Grader] = {}
+        self._references: dict[str, WorkerSession | None] = {}
+        self._reference_caches: dict[str, dict[Any, Any]] = {}
+        self.incidents: list[GraderIncident] = []
+
+    @property
+    def isolation(self) -> str:
+        return getattr(self.launcher, "isolation", "rlimits")
+
+    # -- graders and references -------------------------------------------------------------------
+    def grader(self, assignment_id: str) -> Grader:
+        if assignment_id not in self._graders:
+            assignment = self.course.assignment(assignment_id)
+            self._graders[assignment_id] = load_grader(
+                assignment, public_only=self.options.public_only
+            )
+        return self._graders[assignment_id]
+
+    def reference(self, assignment_id: str) -> WorkerSession | None:
+        if self.options.public_only:
+            return None
+        if assignment_id not in self._references:
+            path = self.course.assignment(assignment_id).reference_path
+            session = None
+            if path.exists():
+                grader = self.grader(assignment_id)
+                budgets = Budgets(
+                    import_s=max(grader.settings.import_timeout_s, 120.0),
+                    call_s=REFERENCE_CALL_TIMEOUT_S,
+                    check_s=float("inf"),
+                    submission_s=float("inf"),
+                )
+                cache = self._reference_caches.setdefault(assignment_id, {})
+                session = WorkerSession(
+                    python_to_source(path.read_bytes()),
+                    self.launcher,
+                    budgets,
+                    label="reference",
+                    cache=cache,
+                )
+            self._references[assignment_id] = session
+        return self._references[assignment_id]
+
+    def close(self) -> None:
+        for session in self._references.values():
+            if session is not None:
+                session.stop()
+        self._references.clear()
+
+    def __enter__(self) -> Judge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- grading ----------------------------------------------------------------------------------
+    def grade(self, submission: SubmissionFile) -> SubmissionResult:
+        raw = submission.path.read_bytes()
+        return self.grade_bytes(
+            student=submission.student,
+            assignment_id=submission.assignment,
+            relative=submission.relative,
+            raw=raw,
+            suffix=submission.path.suffix,
+        )
+
+    def grade_bytes(
+        self, *, student: str, assignment_id: str, relative: str, raw: bytes, suffix: str
+    ) -> SubmissionResult:
+        started = time.monotonic()
+        grader = self.grader(assignment_id)
+        base = {
+            "student": student,
+            "assignment": assignment_id,
+            "file": relative,
+            "file_sha256": hashlib.sha256(raw).hexdigest(),
+            "grader_sha256": grader.fingerprint,
+            "graded_at": now_iso(),
+            "isolation": self.isolation,
+            "harness_version": HARNESS_VERSION,
+            "language": self.options.lang,
+            "rubric": [self._rubric_entry(item) for item in grader.rubric],
+        }
+        try:
+            source = prepare_source(Path(f"submission{suffix}"), raw)
+        except SourceError as error:
+            checks = [
+                self._not_run(spec, messages.SKIPPED_AFTER_IMPORT_FAILURE) for spec in grader.checks
+            ]
+            return self._finish(base, checks, started, error=error.text)
+
+        settings = grader.settings
+        budgets = Budgets(
+            import_s=settings.import_timeout_s,
+            call_s=settings.call_timeout_s,
+            check_s=max(settings.call_timeout_s * 3, 60.0),
+            submission_s=settings.submission_budget_s,
+        )
+        session = WorkerSession(source, self.launcher, budgets, label="student")
+        import_error: ImportFailed | None = None
+        try:
+            try:
+                session.start()
+            except ImportFailed as failure:
+                import_error = failure
+            checks = []
+            for spec in grader.checks:
+                if import_error is not None:
+                    checks.append(self._not_run(spec, messages.SKIPPED_AFTER_IMPORT_FAILURE))
+                else:
+                    checks.append(self._run_check(grader, spec, session, student))
+        finally:
+            session.stop()
+        return self._finish(
+            base,
+            checks,
+            started,
+            error=import_error.explain() if import_error else None,
+            import_output=session.import_output,
+        )
+
+    def _finish(
+        self,
+        base: dict[str, Any],
+        checks: list[CheckResult],
+        started: float,
+        *,
+        error: Text | None = None,
+        import_output: CapturedOutput | None = None,
+    ) -> SubmissionResult:
+        result = SubmissionResult(
+            **base,
+            score=0.0,
+            max_score=0.0,
+            checks=checks,
+            error=error.render(self.options.lang) if error else None,
+            errors=localized(error) if error else None,
+            import_output=_output_record(import_output),
+            duration_s=round(time.monotonic() - started, 3),
+        )
+        return result.with_totals()
+
+    def _rubric_entry(self, item: Any) -> RubricResult:
+        return RubricResult(
+            name=item.name,
+            exercise=item.exercise,
+            max_points=item.points,
+            prompt=localized(item.prompt),
+        )
+
+    def _not_run(self, spec: CheckSpec, text: Text) -> CheckResult:
+        return self._record(spec, points=0.0, passed=False, text=text, duration=0.0)
+
+    def _record(
+        self,
+        spec: CheckSpec,
+        *,
+        points: float,
+        passed: bool,
+        text: Text,
+        duration: float,
+        output: CapturedOutput | None = None,
+        artifacts: list[Any] | None = None,
+        grader_error: bool = False,
+    ) -> CheckResult:
+        return CheckResult(
+            name=spec.name,
+            exercise=spec.exercise,
+            category=spec.category,  # type: ignore[arg-type]
+            points=round(points, 6),
+            max_points=spec.points,
+            passed=passed,
+            message=text.render(self.options.lang),
+            messages=localized(text),
+            title=localized(spec.title) if spec.title else None,
+            hidden=spec.hidden,
+            duration_s=round(duration, 3),
+            output=_output_record(output),
+            artifacts=artifacts or [],
+            grader_error=grader_error,
+        )
+
+    def _run_check(
+        self, grader: Grader, spec: CheckSpec, session: WorkerSession, student: str
+    ) -> CheckResult:
+        seed = stable_seed(grader.assignment, spec.name)
+        reference = self.reference(grader.assignment)
+        started = time.monotonic()
+        ctx: CheckContext | None = None
+        fraction, text, grader_error = 0.0, messages.PASSED, False
+        try:
+            session.begin_check(seed, call_timeout=spec.timeout)
+            if reference is not None:
+                reference.begin_check(seed)
+            _seed_judge(seed)
+            ctx = CheckContext(
+                student=RemoteModule(session),
+                reference=RemoteModule(reference) if reference is not None else None,
+                seed=seed,
+                device=self.options.device,
+                assignment=grader.assignment,
+            )
+            outcome = spec(ctx)
+            if isinstance(outcome, Partial):
+                fraction = min(max(float(outcome.fraction), 0.0), 1.0)
+                text = outcome.text
+            else:
+                fraction = 1.0
+        except CheckFailed as failure:
+            text = failure.text
+        except SubmissionProblem as problem:
+            if problem.origin == "reference":
+                grader_error = True
+                text = messages.GRADER_ERROR
+                self._incident(
+                    grader, spec, student, f"reference solution failed: {problem.explain().en}"
+                )
+            else:
+                text = problem.explain()
+        except (ReferenceUnavailable, Exception):
+            grader_error = True
+            text = messages.GRADER_ERROR
+            self._incident(grader, spec, student, traceback.format_exc())
+        finally:
+            output = session.end_check() if session.process is not None else session.output
+            if reference is not None and reference.process is not None:
+                reference.end_check()
+        return self._record(
+            spec,
+            points=spec.points * fraction,
+            passed=fraction >= 1.0,
+            text=text,
+            duration=time.monotonic() - started,
+            output=output,
+            artifacts=ctx.artifacts if ctx is not None else [],
+            grader_error=grader_error,
+        )
+
+    def _incident(self, grader: Grader, spec: CheckSpec, student: str, detail: str) -> None:
+        self.incidents.append(GraderIncident(grader.assignment, student, spec.name, detail))
+
+
+def _seed_judge(seed: int) -> None:
+    """Judge-side randomness (data a check generates) depends only on the check's name."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    try:
+        import torch
+
+        torch.manual_seed(seed)
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def _output_record(output: CapturedOutput | None) -> OutputRecord | None:
+    if output is None or (not output.stdout and not output.stderr):
+        return None
+    return OutputRecord(stdout=output.stdout, stderr=output.stderr, truncated=output.truncated)
+
+
+def grade_source_text(
+    judge: Judge, assignment_id: str, text: str, student: str = "student"
+) -> SubmissionResult:
+    """Grade Python source given as text (tests and `grade check` use this)."""
+    return judge.grade_bytes(
+        student=student,
+        assignment_id=assignment_id,
+        relative=f"{student}/{assignment_id}.py",
+        raw=text.encode(),
+        suffix=".py",
+    )
+
+
+__all__ = ["GraderIncident", "Judge", "JudgeOptions", "PreparedSource", "grade_source_text"]

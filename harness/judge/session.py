@@ -1,0 +1,335 @@
+"""One worker process seen from the judge: requests with deadlines, death, restarts, output.
+
+A :class:`WorkerSession` owns the (possibly restarted) worker that has imported one submission, or
+the reference solution. Every request has a wall-clock deadline; when it expires, or when the
+worker dies, the whole worker is killed, the current check fails with a plain-words reason and the
+next check gets a fresh worker. A submission that cannot even be imported fails every check with
+the import reason, without being retried.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import struct
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from harness import messages, protocol
+from harness.judge.errors import (
+    BadReply,
+    BudgetExhausted,
+    CallTimedOut,
+    ImportFailed,
+    MissingName,
+    NotCallable,
+    NotImplementedYet,
+    SourceLocator,
+    StudentExited,
+    StudentRaised,
+    SubmissionProblem,
+    WorkerDied,
+    describe_exit,
+)
+from harness.sandbox.launcher import Launcher, WorkerProcess
+
+OUTPUT_CAP_CHARS = 64 * 1024
+
+
+@dataclass
+class Budgets:
+    """Wall-clock budgets, in seconds."""
+
+    import_s: float = 30.0
+    call_s: float = 20.0
+    check_s: float = 90.0
+    submission_s: float = 300.0
+
+
+@dataclass
+class CapturedOutput:
+    stdout: str = ""
+    stderr: str = ""
+    stdout_bytes: int = 0
+    stderr_bytes: int = 0
+
+    def add(self, output: dict[str, Any]) -> None:
+        for stream in ("stdout", "stderr"):
+            text = output.get(stream)
+            size = output.get(f"{stream}_bytes")
+            if not isinstance(text, str) or not isinstance(size, int):
+                continue
+            current = getattr(self, stream)
+            if len(current) < OUTPUT_CAP_CHARS:
+                setattr(self, stream, current + text[: OUTPUT_CAP_CHARS - len(current)])
+            setattr(self, f"{stream}_bytes", getattr(self, f"{stream}_bytes") + max(size, 0))
+
+    @property
+    def truncated(self) -> bool:
+        return self.stdout_bytes > len(self.stdout.encode()) or self.stderr_bytes > len(
+            self.stderr.encode()
+        )
+
+
+@dataclass
+class PreparedSource:
+    """Python source to import in the worker, and how to map its lines back to the student's."""
+
+    text: str
+    locator: SourceLocator = field(default_factory=SourceLocator)
+    filename: str = "submission.py"
+
+
+class WorkerSession:
+    """The judge's connection to one submission (student or reference) across worker restarts."""
+
+    def __init__(
+        self,
+        source: PreparedSource,
+        launcher: Launcher,
+        budgets: Budgets,
+        *,
+        label: str = "student",
+        cache: dict[Any, Any] | None = None,
+    ) -> None:
+        self.source = source
+        self.launcher = launcher
+        self.budgets = budgets
+        self.label = label
+        self.cache = cache
+        self.process: WorkerProcess | None = None
+        self.generation = 0
+        self.import_error: ImportFailed | None = None
+        self.defined_names: list[str] = []
+        self.fatal_in_check: SubmissionProblem | None = None
+        self.output = CapturedOutput()
+        self.import_output = CapturedOutput()
+        self.started_at: float | None = None
+        self.spent_s = 0.0
+        self.last_call_s = 0.0
+        self.restarts = 0
+        self.call_timeout: float | None = None
+        self.last_call = ""
+        self.check_deadline = float("inf")
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start a worker and import the source; on failure, remember why (ImportFailed)."""
+        if self.import_error is not None:
+            raise self.import_error
+        self.stop()
+        self.process = self.launcher.spawn(self.source.text, self.source.filename)
+        self.generation += 1
+        try:
+            names = self._request(
+                {"op": "import", "path": self.process.source_path},
+                call="import",
+                timeout=self.budgets.import_s,
+                output=self.import_output,
+            )
+        except SubmissionProblem as problem:
+            self.import_error = self._import_failure(problem)
+            self.stop()
+            raise self.import_error from None
+        self.defined_names = (
+            [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
+        )
+
+    def _import_failure(self, problem: SubmissionProblem) -> ImportFailed:
+        if isinstance(problem, CallTimedOut):
+            return ImportFailed(messages.IMPORT_TIMED_OUT.format(seconds=problem.seconds))
+        if isinstance(problem, WorkerDied):
+            return ImportFailed(messages.IMPORT_DIED.format(reason=problem.reason))
+        if isinstance(problem, StudentRaised):
+            where = self.source.locator.where(problem.frames)
+            if problem.exc_type in ("SyntaxError", "IndentationError", "TabError"):
+                line = problem.line or 0
+                return ImportFailed(
+                    messages.IMPORT_SYNTAX_ERROR.format(
+                        location=self.source.locator.location(line),
+                        detail=problem.exc_message,
+                    )
+                )
+            if isinstance(problem, StudentExited):
+                return ImportFailed(
+                    messages.IMPORT_EXITED.format(code=problem.exc_message, where=where)
+                )
+            return ImportFailed(
+                messages.IMPORT_RAISED.format(
+                    exc_type=problem.exc_type, exc_message=problem.exc_message, where=where
+                )
+            )
+        return ImportFailed(problem.explain())
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.close()
+            self.process = None
+
+    def __enter__(self) -> WorkerSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- per check ------------------------------------------------------------------------------
+    def begin_check(self, seed: int, call_timeout: float | None = None) -> None:
+        """Fresh output capture; a live worker (restarted if the last check killed it); seeds."""
+        self.output = CapturedOutput()
+        self.fatal_in_check = None
+        self.call_timeout = call_timeout
+        self.check_deadline = time.monotonic() + self.budgets.check_s
+        if self.import_error is not None:
+            raise self.import_error
+        self._check_budget()
+        if self.process is None or not self.process.alive():
+            if self.process is not None:
+                self.restarts += 1
+            self.start()
+        self.request({"op": "seed", "seed": seed}, call="seed")
+
+    def end_check(self) -> CapturedOutput:
+        if self.process is not None and self.fatal_in_check is None:
+            with contextlib.suppress(SubmissionProblem):
+                self.request({"op": "release_all"}, call="release")
+        return self.output
+
+    # -- requests ---------------------------------------------------------------------------------
+    def _check_budget(self) -> None:
+        if self.spent_s >= self.budgets.submission_s:
+            raise BudgetExhausted(self.budgets.submission_s)
+
+    def request(self, request: dict[str, Any], *, call: str, timeout: float | None = None) -> Any:
+        """Send one request in the current check; a fatal problem poisons the rest of the check."""
+        if self.fatal_in_check is not None:
+            raise self.fatal_in_check
+        if self.import_error is not None:
+            raise self.import_error
+        self._check_budget()
+        if self.process is None:
+            self.start()
+        self.last_call = call
+        limit = timeout or self.call_timeout or self.budgets.call_s
+        limit = min(
+            limit,
+            max(self.budgets.submission_s - self.spent_s, 0.05),
+            max(self.check_deadline - time.monotonic(), 0.05),
+        )
+        try:
+            return self._request(request, call=call, timeout=limit, output=self.output)
+        except SubmissionProblem as problem:
+            problem.origin = self.label
+            if problem.fatal:
+                self.fatal_in_check = problem
+                self.stop()
+            raise
+
+    def _request(
+        self, request: dict[str, Any], *, call: str, timeout: float, output: CapturedOutput
+    ) -> Any:
+        assert self.process is not None
+        process = self.process
+        generation = self.generation
+        started = time.monotonic()
+        deadline = started + timeout
+        try:
+            payload = protocol.dump_request(request)
+        except Exception as exc:  # a judge-side argument that cannot travel: grader bug
+            raise RuntimeError(f"cannot send request {request.get('op')}: {exc}") from exc
+        try:
+            _write_frame(process.request_fd, payload, deadline)
+            reply = _read_frame(process.reply_fd, deadline)
+        except TimeoutError:
+            self.spent_s += time.monotonic() - started
+            process.kill()
+            raise CallTimedOut(call, timeout) from None
+        except (EOFError, BrokenPipeError, OSError):
+            self.spent_s += time.monotonic() - started
+            returncode = process.kill()
+            raise WorkerDied(call, describe_exit(returncode)) from None
+        except protocol.CodecError as exc:
+            self.spent_s += time.monotonic() - started
+            process.kill()
+            raise BadReply(call, str(exc)) from None
+        elapsed = time.monotonic() - started
+        self.spent_s += elapsed
+        self.last_call_s = elapsed
+        from harness.judge.handles import RemoteObject
+
+        try:
+            envelope, value = protocol.decode_reply(
+                reply, lambda info: RemoteObject(self, info, generation)
+            )
+        except protocol.CodecError as exc:
+            process.kill()
+            raise BadReply(call, str(exc)) from None
+        if isinstance(envelope.get("output"), dict):
+            output.add(envelope["output"])
+        if envelope.get("ok") is True:
+            return value
+        raise self._problem(envelope.get("error"), call)
+
+    def _problem(self, error: Any, call: str) -> SubmissionProblem:
+        if not isinstance(error, dict):
+            return BadReply(call, "error reply without details")
+        kind = error.get("kind")
+        locator = self.source.locator
+        if kind == "missing":
+            return MissingName(str(error.get("name", "?")), error.get("on"))
+        if kind == "not_callable":
+            return NotCallable(call, str(error.get("message", "")))
+        if kind == "exit":
+            return StudentExited(call, error, locator)
+        if kind == "not_implemented":
+            name = call.strip("`").split("(", 1)[0]
+            return NotImplementedYet(name, call, error, locator)
+        if kind in ("raised", "interrupted"):
+            return StudentRaised(call, error, locator)
+        if kind == "codec":
+            return BadReply(call, str(error.get("message", "")))
+        return BadReply(call, f"{kind}: {error.get('message', '')}")
+
+
+# -- pipe I/O with deadlines ---------------------------------------------------------------------
+
+
+def _write_frame(fd: int, payload: bytes, deadline: float) -> None:
+    data = memoryview(struct.pack("<Q", len(payload)) + payload)
+    os.set_blocking(fd, False)
+    while data:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        _, writable, _ = select.select([], [fd], [], remaining)
+        if not writable:
+            raise TimeoutError
+        try:
+            written = os.write(fd, data[: 1 << 20])
+        except BlockingIOError:
+            continue
+        data = data[written:]
+
+
+def _read_exact(fd: int, n: int, deadline: float) -> bytes:
+    chunks = bytearray()
+    while len(chunks) < n:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        readable, _, _ = select.select([fd], [], [], remaining)
+        if not readable:
+            raise TimeoutError
+        chunk = os.read(fd, min(n - len(chunks), 1 << 22))
+        if not chunk:
+            raise EOFError
+        chunks += chunk
+    return bytes(chunks)
+
+
+def _read_frame(fd: int, deadline: float) -> bytes:
+    (length,) = struct.unpack("<Q", _read_exact(fd, 8, deadline))
+    if length > protocol.MAX_FRAME_BYTES:
+        raise protocol.CodecError(f"reply of {length} bytes is larger than allowed")
+    return _read_exact(fd, length, deadline)
