@@ -95,6 +95,14 @@ class RemoteModule:
             raise AttributeError(name)
         return RemoteFunction(self._session, name)
 
+    def put(self, value: Any) -> Any:
+        """Send a judge-built object (a model, a dataset...) to this worker and keep it there.
+
+        A model comes back as a :class:`RemoteObject`; pass that handle to a student function and
+        inspect it afterwards (``handle.state_dict()``, ``handle.summary()``) to see side effects.
+        """
+        return self._session.request({"op": "put", "value": value}, call="upload")
+
     def has(self, name: str) -> bool:
         """Whether the submission defines ``name`` at top level."""
         return bool(self._session.request({"op": "has", "name": name}, call=f"`{name}`"))
