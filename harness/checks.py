@@ -136,6 +136,8 @@ class GraderSettings:
     """Per-assignment budgets; module-level ``SETTINGS = GraderSettings(...)`` in a grader."""
 
     import_timeout_s: float = 30.0
+    #: notebooks usually run experiments in top-level cells, so loading one may take longer
+    notebook_import_timeout_s: float = 120.0
     call_timeout_s: float = 20.0
     submission_budget_s: float = 300.0
     memory_mb: int = 4096

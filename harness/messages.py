@@ -41,6 +41,10 @@ BAD_REPLY = Text(
     en="The value returned by {call} could not be read back: {detail}.",
     pt="O valor retornado por {call} não pôde ser lido: {detail}.",
 )
+FUNCTION_GIVEN_UP = Text(
+    en="Not run: `{name}` already exceeded its time limit {times} times in earlier checks, so {call} was not attempted.",
+    pt="Não executada: `{name}` já estourou o limite de tempo {times} vezes em verificações anteriores, então {call} não foi tentada.",
+)
 BUDGET_EXHAUSTED = Text(
     en="Not run: this submission used up its total time budget of {seconds:g} s in earlier checks.",
     pt="Não executada: esta submissão esgotou o tempo total de {seconds:g} s nas verificações anteriores.",

@@ -229,7 +229,8 @@ class _Encoder:
         dtype = value.dtype.name
         if dtype not in NUMPY_DTYPES or value.dtype.hasobject:
             return self._handle(value)
-        plain = np.ascontiguousarray(np.asarray(value).view(np.ndarray))
+        # np.array (not ascontiguousarray, which turns 0-d arrays into 1-d ones)
+        plain = np.array(value, dtype=value.dtype, copy=True, order="C", subok=False)
         little = plain.astype(plain.dtype.newbyteorder("<"), copy=False)
         return {
             "t": "ndarray",

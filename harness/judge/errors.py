@@ -160,6 +160,21 @@ class CallTimedOut(SubmissionProblem):
         return messages.CALL_TIMED_OUT.format(call=self.call, seconds=self.seconds)
 
 
+class FunctionGivenUp(SubmissionProblem):
+    """A function that already timed out repeatedly in this submission is not called again."""
+
+    def __init__(self, call: str, function: str, times: int) -> None:
+        super().__init__()
+        self.call = call
+        self.function = function
+        self.times = times
+
+    def explain(self) -> Text:
+        return messages.FUNCTION_GIVEN_UP.format(
+            call=self.call, name=self.function, times=self.times
+        )
+
+
 class BudgetExhausted(SubmissionProblem):
     fatal = True
 

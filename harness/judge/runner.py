@@ -163,7 +163,9 @@ class Judge:
 
         settings = grader.settings
         budgets = Budgets(
-            import_s=settings.import_timeout_s,
+            import_s=settings.notebook_import_timeout_s
+            if suffix == ".ipynb"
+            else settings.import_timeout_s,
             call_s=settings.call_timeout_s,
             check_s=max(settings.call_timeout_s * 3, 60.0),
             submission_s=settings.submission_budget_s,

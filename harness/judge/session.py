@@ -22,6 +22,7 @@ from harness.judge.errors import (
     BadReply,
     BudgetExhausted,
     CallTimedOut,
+    FunctionGivenUp,
     ImportFailed,
     MissingName,
     NotCallable,
@@ -36,6 +37,19 @@ from harness.judge.errors import (
 from harness.sandbox.launcher import Launcher, WorkerProcess
 
 OUTPUT_CAP_CHARS = 64 * 1024
+MAX_TIMEOUTS_PER_FUNCTION = 2
+
+
+def _function_name(request: dict[str, Any]) -> str | None:
+    target = request.get("target")
+    if (
+        request.get("op") == "call"
+        and isinstance(target, tuple)
+        and len(target) == 2
+        and target[0] == "module"
+    ):
+        return str(target[1])
+    return None
 
 
 @dataclass
@@ -112,6 +126,9 @@ class WorkerSession:
         self.restarts = 0
         self.call_timeout: float | None = None
         self.last_call = ""
+        #: student functions that timed out, and how often: after MAX_TIMEOUTS_PER_FUNCTION they are
+        #: not called again, so a function stuck in a loop costs at most that many call budgets
+        self.timeouts_by_function: dict[str, int] = {}
         self.check_deadline = float("inf")
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -185,7 +202,7 @@ class WorkerSession:
             raise self.import_error
         self._check_budget()
         if self.process is None or not self.process.alive():
-            if self.process is not None:
+            if self.generation > 0:
                 self.restarts += 1
             self.start()
         self.request({"op": "seed", "seed": seed}, call="seed")
@@ -208,6 +225,12 @@ class WorkerSession:
         if self.import_error is not None:
             raise self.import_error
         self._check_budget()
+        function = _function_name(request)
+        if (
+            function is not None
+            and self.timeouts_by_function.get(function, 0) >= MAX_TIMEOUTS_PER_FUNCTION
+        ):
+            raise FunctionGivenUp(call, function, MAX_TIMEOUTS_PER_FUNCTION)
         if self.process is None:
             self.start()
         self.last_call = call
@@ -217,14 +240,20 @@ class WorkerSession:
             max(self.budgets.submission_s - self.spent_s, 0.05),
             max(self.check_deadline - time.monotonic(), 0.05),
         )
+        started = time.monotonic()
         try:
             return self._request(request, call=call, timeout=limit, output=self.output)
         except SubmissionProblem as problem:
             problem.origin = self.label
+            if isinstance(problem, CallTimedOut) and function is not None:
+                self.timeouts_by_function[function] = self.timeouts_by_function.get(function, 0) + 1
             if problem.fatal:
                 self.fatal_in_check = problem
                 self.stop()
             raise
+        finally:
+            # only the student's own calls count against the submission budget (not the import)
+            self.spent_s += time.monotonic() - started
 
     def _request(
         self, request: dict[str, Any], *, call: str, timeout: float, output: CapturedOutput
@@ -242,20 +271,15 @@ class WorkerSession:
             _write_frame(process.request_fd, payload, deadline)
             reply = _read_frame(process.reply_fd, deadline)
         except TimeoutError:
-            self.spent_s += time.monotonic() - started
             process.kill()
             raise CallTimedOut(call, timeout) from None
         except (EOFError, BrokenPipeError, OSError):
-            self.spent_s += time.monotonic() - started
             returncode = process.kill()
             raise WorkerDied(call, describe_exit(returncode)) from None
         except protocol.CodecError as exc:
-            self.spent_s += time.monotonic() - started
             process.kill()
             raise BadReply(call, str(exc)) from None
-        elapsed = time.monotonic() - started
-        self.spent_s += elapsed
-        self.last_call_s = elapsed
+        self.last_call_s = time.monotonic() - started
         from harness.judge.handles import RemoteObject
 
         try:

@@ -173,6 +173,7 @@ class Worker:
             "frames": frames[-8:],
         }
         if isinstance(exc, SyntaxError):
+            info["message"] = _cap(str(exc.msg))
             info["line"] = exc.lineno or 0
             info["code"] = (exc.text or "").rstrip()
         if isinstance(exc, SystemExit):

@@ -1,0 +1,224 @@
+# %% [markdown]
+# # PCS 5022 — Capítulo 1: Fundamentos / Chapter 1: Fundamentals
+#
+# **PT.** Implemente as funções abaixo sem mudar seus nomes nem suas assinaturas (elas são o
+# contrato com o corretor automático). Use apenas numpy, scikit-learn, matplotlib e torch. Rode
+# `grade check ch01_fundamentals ch01_fundamentals.py` para as verificações públicas; o corretor
+# usa muitas outras, ocultas, que testam propriedades (vazamento, formas, estabilidade...).
+#
+# **EN.** Implement the functions below without changing their names or signatures (they are the
+# contract with the autograder). Use only numpy, scikit-learn, matplotlib and torch. Run
+# `grade check ch01_fundamentals ch01_fundamentals.py` for the public checks; the grader uses many
+# more hidden ones that test properties (leakage, shapes, stability...).
+
+# %%
+from __future__ import annotations
+
+import numpy as np
+
+# %% [markdown]
+# ## 1.1 Vazamento de dados / Data leakage
+#
+# **PT.** Padronizar *antes* de dividir treino e teste usa estatísticas do teste para transformar o
+# treino: é vazamento de informação. Escreva `standardize_without_leakage`, que calcula média e
+# desvio-padrão populacional (como o `StandardScaler`) **somente** em `X_train` e aplica a ambos.
+# Uma coluna constante em `X_train` é centrada mas não dividida (nada de NaN/inf). As entradas não
+# podem ser modificadas. Depois, em `leakage_experiment`, compare a acurácia de um modelo com e sem
+# o vazamento e discuta o resultado (parte escrita, avaliada por monitor).
+#
+# **EN.** Standardising *before* the train/test split lets test statistics shape the training data:
+# that is leakage. Write `standardize_without_leakage`, which computes the mean and the population
+# standard deviation (as `StandardScaler` does) from `X_train` **only** and applies them to both. A
+# column that is constant in `X_train` is centred but not scaled (no NaN/inf). Inputs must not be
+# modified. Then, in `leakage_experiment`, compare a model's accuracy with and without the leak and
+# discuss the result (written part, scored by a TA).
+
+
+# %%
+def standardize_without_leakage(
+    X_train: np.ndarray, X_test: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Standardise both sets with statistics of ``X_train`` alone.
+
+    Returns ``(X_train_std, X_test_std)`` with the shapes of the inputs.
+    """
+    X_train = np.asarray(X_train)
+    X_test = np.asarray(X_test)
+    mean = X_train.mean(axis=0)
+    std = X_train.std(axis=0)
+    scale = np.where(
+        std > 10 * np.finfo(std.dtype).eps * np.maximum(np.abs(mean), 1.0), std, 1.0
+    ).astype(std.dtype)
+    return (X_train - mean) / scale, (X_test - mean) / scale
+
+
+def leakage_experiment(seed: int = 0) -> dict[str, float]:
+    """Accuracy of one model on the same split, standardised with and without the leak.
+
+    Returns ``{"accuracy_with_leak": float, "accuracy_without_leak": float}``, both in [0, 1].
+    """
+    from sklearn.datasets import make_classification
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    X, y = make_classification(n_samples=300, n_features=10, n_informative=4, random_state=seed)
+    leaky = (X - X.mean(axis=0)) / X.std(axis=0)
+    split = train_test_split(np.arange(len(X)), test_size=0.33, random_state=seed)
+    train, test = split
+    model = LogisticRegression(max_iter=1000)
+    with_leak = model.fit(leaky[train], y[train]).score(leaky[test], y[test])
+    clean_train, clean_test = standardize_without_leakage(X[train], X[test])
+    without_leak = model.fit(clean_train, y[train]).score(clean_test, y[test])
+    return {"accuracy_with_leak": float(with_leak), "accuracy_without_leak": float(without_leak)}
+
+
+# %% [markdown]
+# ## 1.2 Estatísticas por classe / Class statistics
+#
+# **PT.** Para dados `X` (n x m) com rótulos `y` (k classes), devolva um dicionário com
+# `"global_mean"` (m,), `"class_means"` (k, m), na ordem de `np.unique(y)`, e `"farthest_index"`
+# (k,): para cada classe, o índice **em `X`** da amostra dessa classe mais distante (distância
+# euclidiana) da média da classe. Os rótulos podem ser quaisquer inteiros, fora de ordem, e as classes
+# podem ser desbalanceadas.
+#
+# **EN.** For data `X` (n x m) with labels `y` (k classes), return a dict with `"global_mean"` (m,),
+# `"class_means"` (k, m), in the order of `np.unique(y)`, and `"farthest_index"` (k,): for each
+# class, the row index **into `X`** of that class's sample farthest (Euclidean) from the class mean.
+# Labels may be any integers, unsorted, and classes may be imbalanced.
+
+
+# %%
+def class_statistics(X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Global mean, per-class means and each class's farthest sample (indices into X)."""
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y)
+    classes = np.unique(y)
+    class_means = np.stack([X[y == c].mean(axis=0) for c in classes])
+    farthest = []
+    for c, mean in zip(classes, class_means):
+        rows = np.flatnonzero(y == c)
+        distances = np.linalg.norm(X[rows] - mean, axis=1)
+        farthest.append(rows[int(np.argmax(distances))])
+    return {
+        "global_mean": X.mean(axis=0),
+        "class_means": class_means,
+        "farthest_index": np.asarray(farthest, dtype=np.int64),
+    }
+
+
+# %% [markdown]
+# ## 1.3 e 1.4 Espaço de características / Feature space
+#
+# **PT.** `project_2d(X)` devolve coordenadas 2-D para visualizar os dados: os próprios dados quando
+# m = 2 e, quando m > 2, os escores das duas primeiras componentes principais (o sinal de cada
+# componente é arbitrário). `plot_feature_space(X, y)` desenha as amostras nessas coordenadas,
+# coloridas por classe, e marca a média global e a média de cada classe; devolve a `Figure` do
+# matplotlib (ela aparece no relatório de correção).
+#
+# **EN.** `project_2d(X)` returns 2-D coordinates to look at the data: the data itself when m = 2
+# and, for m > 2, the scores on the first two principal components (each component's sign is
+# arbitrary). `plot_feature_space(X, y)` draws the samples in those coordinates, coloured by class,
+# and marks the global mean and each class mean; it returns the matplotlib `Figure` (it goes into the
+# feedback report).
+
+
+# %%
+def project_2d(X: np.ndarray) -> np.ndarray:
+    """(n, 2) coordinates: X itself for m = 2, principal-component scores for m > 2."""
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] < 2:
+        raise ValueError("X must be a 2-D array with at least 2 columns")
+    if X.shape[1] == 2:
+        return X.copy()
+    centred = X - X.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    return centred @ vt[:2].T
+
+
+def plot_feature_space(X: np.ndarray, y: np.ndarray):
+    """Scatter of project_2d(X) by class with the global mean and class means marked."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = project_2d(X)
+    y = np.asarray(y)
+    figure, axes = plt.subplots(figsize=(5, 4))
+    for c in np.unique(y):
+        axes.scatter(points[y == c, 0], points[y == c, 1], s=12, alpha=0.6, label=f"class {c}")
+        mean = points[y == c].mean(axis=0)
+        axes.scatter([mean[0]], [mean[1]], marker="X", s=120, edgecolor="black")
+    overall = points.mean(axis=0)
+    axes.scatter([overall[0]], [overall[1]], marker="*", s=250, color="black", label="global mean")
+    axes.set_xlabel("component 1")
+    axes.set_ylabel("component 2")
+    axes.legend(fontsize=7)
+    return figure
+
+
+# %% [markdown]
+# ## 1.5 Regressão linear com m > n / Linear regression with m > n
+#
+# **PT.** A solução analítica $(X^T X)^{-1} X^T Y$ falha quando há mais atributos (m) que amostras
+# (n). Escreva `fit_linear_closed_form(X, Y, ridge=0.0)` **sem** otimização iterativa (nada de
+# gradiente descendente), sem intercepto, que funcione para m > n: com `ridge = 0`, a solução
+# interpolante de menor norma; com `ridge > 0`, a solução ridge. `Y` pode ser (n,) ou (n, t) e `W`
+# tem forma (m,) ou (m, t). Deve ser rápida mesmo com m muito maior que n.
+#
+# **EN.** The closed form $(X^T X)^{-1} X^T Y$ breaks when there are more features (m) than samples
+# (n). Write `fit_linear_closed_form(X, Y, ridge=0.0)` with **no** iterative optimiser (no gradient
+# descent) and no intercept that works for m > n: with `ridge = 0`, the minimum-norm interpolating
+# solution; with `ridge > 0`, the ridge solution. `Y` is (n,) or (n, t) and `W` is (m,) or (m, t).
+# It must stay fast when m is much larger than n.
+
+
+# %%
+def fit_linear_closed_form(X: np.ndarray, Y: np.ndarray, ridge: float = 0.0) -> np.ndarray:
+    """Closed-form least squares: minimum-norm (ridge = 0) or ridge (ridge > 0)."""
+    X = np.asarray(X, dtype=float)
+    Y = np.asarray(Y, dtype=float)
+    if ridge < 0:
+        raise ValueError("ridge must be >= 0")
+    n, m = X.shape
+    if ridge == 0:
+        return np.linalg.pinv(X) @ Y
+    if m > n:  # dual form: an n x n system instead of m x m
+        return X.T @ np.linalg.solve(X @ X.T + ridge * np.eye(n), Y)
+    return np.linalg.solve(X.T @ X + ridge * np.eye(m), X.T @ Y)
+
+
+# %% [markdown]
+# ## 1.6 Coreset: k amostras representativas / Coreset: k representative samples
+#
+# **PT.** Só podemos treinar com k << n amostras. Escreva `select_coreset(X, k, seed=0)`, que
+# devolve k índices distintos de linhas de `X` escolhidos de forma a *cobrir* os dados (não por
+# amostragem uniforme): grupos pequenos e afastados devem ser representados. O resultado depende só
+# de `seed`; `k > n` levanta `ValueError`.
+#
+# **EN.** We can only train on k << n samples. Write `select_coreset(X, k, seed=0)`, which returns k
+# distinct row indices of `X` chosen to *cover* the data (not uniform sampling): small, far-away
+# groups must be represented. The result depends only on `seed`; `k > n` raises `ValueError`.
+
+
+# %%
+def select_coreset(X: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
+    """k distinct row indices covering X (greedy farthest-point / k-center)."""
+    X = np.asarray(X, dtype=float)
+    n = len(X)
+    if not 1 <= k <= n:
+        raise ValueError(f"k must be between 1 and the number of samples ({n}), got {k}")
+    rng = np.random.default_rng(seed)
+    chosen = [int(rng.integers(n))]
+    distance = np.linalg.norm(X - X[chosen[0]], axis=1)
+    for _ in range(k - 1):
+        farthest = int(np.argmax(distance))
+        chosen.append(farthest)
+        distance = np.minimum(distance, np.linalg.norm(X - X[farthest], axis=1))
+    return np.asarray(chosen, dtype=np.int64)
+
+
+import sys
+
+print("all done!")
+sys.exit(0)
