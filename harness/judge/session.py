@@ -38,6 +38,7 @@ from harness.sandbox.launcher import Launcher, WorkerProcess
 
 OUTPUT_CAP_CHARS = 64 * 1024
 MAX_TIMEOUTS_PER_FUNCTION = 2
+WORKER_START_TIMEOUT_S = 120.0
 
 
 def _function_name(request: dict[str, Any]) -> str | None:
@@ -140,6 +141,13 @@ class WorkerSession:
         self.process = self.launcher.spawn(self.source.text, self.source.filename)
         self.generation += 1
         try:
+            # the worker's own start (Python, numpy, torch) is the harness's time, not the student's
+            self._request(
+                {"op": "hello"},
+                call="start",
+                timeout=WORKER_START_TIMEOUT_S,
+                output=self.import_output,
+            )
             names = self._request(
                 {"op": "import", "path": self.process.source_path},
                 call="import",
@@ -274,7 +282,7 @@ class WorkerSession:
             process.kill()
             raise CallTimedOut(call, timeout) from None
         except (EOFError, BrokenPipeError, OSError):
-            returncode = process.kill()
+            returncode = process.kill(grace=2.0)
             raise WorkerDied(call, describe_exit(returncode)) from None
         except protocol.CodecError as exc:
             process.kill()
