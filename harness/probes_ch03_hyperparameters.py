@@ -8,7 +8,7 @@ library, numpy and torch, holds nothing secret, and every object in it pickles b
 
 * :class:`HandDerivedCall` calls a submission function with autograd disabled and reports any use
   of the autograd engine (``backward``, ``torch.autograd.grad``, ``torch.func``...) or of forward-mode
-  AD, so hand-derived gradients can be told from autograd ones.
+  AD (dual tensors, ``torch.func.jvp``), so hand-derived gradients can be told from autograd ones.
 * :func:`value_and_grad` and :class:`LossGradient` evaluate an activation module / a loss function
   and its gradient.
 * :func:`run_scheduler`, :func:`round_trip_scheduler` drive an LR scheduler next to its optimizer.
@@ -31,9 +31,6 @@ from torch import nn
 
 #: the name under which the worker imports the submission (see harness/sandbox/worker.py)
 SUBMISSION_MODULE = "submission"
-
-#: aten ops that only forward-mode automatic differentiation (dual tensors) runs
-FORWARD_AD_OPS = frozenset({"_make_dual", "_unpack_dual", "_fw_primal", "_make_dual_copy"})
 
 
 def _submission_function(name: str) -> Any:
@@ -60,54 +57,57 @@ def _describe_error(exc: BaseException) -> str:
 
 
 class _AutogradSpy:
-    """Counts calls into the autograd engine and forward-mode AD ops while it is active."""
+    """Counts calls into the autograd engine and into forward-mode AD while it is active.
+
+    Reverse mode (``Tensor.backward``, ``torch.autograd.grad``, ``torch.func.grad/vjp``,
+    ``torch.autograd.functional``) always reaches ``_engine_run_backward``; forward mode
+    (``torch.autograd.forward_ad``, ``torch.func.jvp``) enters a dual level and makes dual tensors
+    through ``torch._functorch.predispatch``. Both are looked up at call time, so wrapping the
+    module attributes sees every use, even through names imported before the call.
+    """
 
     def __init__(self) -> None:
         self.engine_calls = 0
-        self.forward_ad_ops: list[str] = []
+        self.forward_ad_calls = 0
         self._saved: list[tuple[Any, str, Any]] = []
-        self._mode: Any = None
 
-    def __enter__(self) -> _AutogradSpy:
-        import torch.autograd
-        import torch.autograd.graph
-        from torch.utils._python_dispatch import TorchDispatchMode
-
+    def _wrap(self, owner: Any, name: str, counter: str) -> None:
+        original = getattr(owner, name, None)
+        if original is None:
+            return
         spy = self
-        original = torch.autograd.graph._engine_run_backward
 
-        def engine(*args: Any, **kwargs: Any) -> Any:
-            spy.engine_calls += 1
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            setattr(spy, counter, getattr(spy, counter) + 1)
             return original(*args, **kwargs)
 
-        for owner in (torch.autograd, torch.autograd.graph):
-            if hasattr(owner, "_engine_run_backward"):
-                self._saved.append((owner, "_engine_run_backward", owner._engine_run_backward))
-                owner._engine_run_backward = engine
+        self._saved.append((owner, name, original))
+        setattr(owner, name, counted)
 
-        class _Ops(TorchDispatchMode):
-            def __torch_dispatch__(self, func, types, args=(), kwargs=None):  # type: ignore[override]
-                name = str(func.overloadpacket.__name__)
-                if name in FORWARD_AD_OPS and len(spy.forward_ad_ops) < 20:
-                    spy.forward_ad_ops.append(name)
-                return func(*args, **(kwargs or {}))
+    def __enter__(self) -> _AutogradSpy:
+        import torch._functorch.predispatch as predispatch
+        import torch.autograd
+        import torch.autograd.graph
 
-        self._mode = _Ops()
-        self._mode.__enter__()
+        self._wrap(torch.autograd, "_engine_run_backward", "engine_calls")
+        if torch.autograd.graph._engine_run_backward is not getattr(
+            torch.autograd, "_engine_run_backward", None
+        ):
+            self._wrap(torch.autograd.graph, "_engine_run_backward", "engine_calls")
+        self._wrap(predispatch, "_enter_dual_level", "forward_ad_calls")
+        self._wrap(predispatch, "_make_dual", "forward_ad_calls")
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            self._mode.__exit__(*exc)
-        finally:
-            for owner, name, value in self._saved:
-                setattr(owner, name, value)
+        for owner, name, value in reversed(self._saved):
+            setattr(owner, name, value)
+        self._saved.clear()
 
 
 class HandDerivedCall:
     """``HandDerivedCall("f")(*args)`` runs the submission's ``f(*args)`` under ``torch.no_grad()``.
 
-    Returns ``{"result", "error", "autograd_calls", "forward_ad_ops"}``: ``error`` is the text of
+    Returns ``{"result", "error", "autograd_calls", "forward_ad_calls"}``: ``error`` is the text of
     an exception raised by the function (``NotImplementedError`` is re-raised so that an unfinished
     stub reads as such), ``autograd_calls`` counts calls into the autograd engine.
     """
@@ -127,7 +127,7 @@ class HandDerivedCall:
             except Exception as exc:
                 report["error"] = _describe_error(exc)
         report["autograd_calls"] = spy.engine_calls
-        report["forward_ad_ops"] = sorted(set(spy.forward_ad_ops))
+        report["forward_ad_calls"] = spy.forward_ad_calls
         return report
 
 

@@ -227,3 +227,18 @@ def test_import_failures_fail_every_check_without_retrying(source: str, expected
         with pytest.raises(ImportFailed):
             session.begin_check(1)
         assert time.monotonic() - started < 0.5  # remembered, not retried
+
+
+def test_memory_limit_is_per_assignment() -> None:
+    from harness.sandbox.launcher import Limits
+
+    source = "import numpy as np\ndef grab(mb):\n    return float(np.ones(mb * 1024 * 1024 // 8).sum())\n"
+    with WorkerSession(
+        PreparedSource(source), Launcher(), Budgets(), limits=Limits(memory_mb=1200)
+    ) as session:
+        student = RemoteModule(session)
+        session.begin_check(1)
+        assert student.grab(100) > 0
+        with pytest.raises((StudentRaised, WorkerDied)) as failed:
+            student.grab(1500)
+        assert "MemoryError" in failed.value.explain().en or "SIGKILL" in failed.value.explain().en

@@ -7,6 +7,7 @@ argument set). Student code never runs in this process.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import random
@@ -170,7 +171,8 @@ class Judge:
             check_s=max(settings.call_timeout_s * 3, 60.0),
             submission_s=settings.submission_budget_s,
         )
-        session = WorkerSession(source, self.launcher, budgets, label="student")
+        limits = dataclasses.replace(self.options.limits, memory_mb=settings.memory_mb)
+        session = WorkerSession(source, self.launcher, budgets, label="student", limits=limits)
         import_error: ImportFailed | None = None
         try:
             try:

@@ -34,7 +34,7 @@ from harness.judge.errors import (
     WorkerDied,
     describe_exit,
 )
-from harness.sandbox.launcher import Launcher, WorkerProcess
+from harness.sandbox.launcher import Launcher, Limits, WorkerProcess
 
 OUTPUT_CAP_CHARS = 64 * 1024
 MAX_TIMEOUTS_PER_FUNCTION = 2
@@ -108,8 +108,10 @@ class WorkerSession:
         *,
         label: str = "student",
         cache: dict[Any, Any] | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.source = source
+        self.limits = limits
         self.launcher = launcher
         self.budgets = budgets
         self.label = label
@@ -138,7 +140,9 @@ class WorkerSession:
         if self.import_error is not None:
             raise self.import_error
         self.stop()
-        self.process = self.launcher.spawn(self.source.text, self.source.filename)
+        self.process = self.launcher.spawn(
+            self.source.text, self.source.filename, limits=self.limits
+        )
         self.generation += 1
         try:
             # the worker's own start (Python, numpy, torch) is the harness's time, not the student's

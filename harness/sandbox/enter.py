@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from harness.sandbox.isolation import SandboxSpec, enter
+from harness.sandbox.isolation import SandboxSpec, die_with_parent, enter
 
 SETUP_FAILED = 111
 
@@ -27,6 +27,7 @@ def main(argv: list[str]) -> None:
     options, program = argv[:split], argv[split + 1 :]
     values = dict(zip(options[::2], options[1::2]))
     try:
+        die_with_parent(values.get("--parent-pid"))
         spec = SandboxSpec.from_json(values["--spec"])
         pid_fd = int(values["--pid-fd"])
         keep = {int(fd) for fd in values.get("--keep", "").split(",") if fd}

@@ -287,6 +287,13 @@ def _close_fds_except(keep: set[int]) -> None:
                 os.close(fd)
 
 
+def die_with_parent(expected_parent: str | None) -> None:
+    """SIGKILL this process when the judge dies (even by SIGKILL): nothing outlives the judge."""
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if expected_parent is not None and os.getppid() != int(expected_parent):
+        os._exit(1)  # the judge died before the signal was armed
+
+
 def _wait_and_mirror(child: int) -> None:
     """The intermediate process: wait for the namespace's PID 1 and die the way it died."""
     while True:

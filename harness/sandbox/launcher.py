@@ -188,8 +188,10 @@ class Launcher:
         return status == 0
 
     # -- spawning ---------------------------------------------------------------------------------
-    def spec(self, level: str, base: str, workdir: str) -> SandboxSpec:
-        limits = self.limits
+    def spec(
+        self, level: str, base: str, workdir: str, limits: Limits | None = None
+    ) -> SandboxSpec:
+        limits = limits or self.limits
         return SandboxSpec(
             level=level,
             workdir=workdir,
@@ -205,7 +207,9 @@ class Launcher:
             user_namespace=self.user_namespace,
         )
 
-    def spawn(self, source_text: str, filename: str = "submission.py") -> WorkerProcess:
+    def spawn(
+        self, source_text: str, filename: str = "submission.py", limits: Limits | None = None
+    ) -> WorkerProcess:
         request_read, request_write = os.pipe()
         reply_read, reply_write = os.pipe()
         worker = [
@@ -226,6 +230,7 @@ class Launcher:
                 extra_fds=(request_read, reply_write),
                 request_fd=request_write,
                 reply_fd=reply_read,
+                limits=limits,
             )
         except BaseException:
             for fd in (request_write, reply_read):
@@ -246,6 +251,7 @@ class Launcher:
         extra_fds: tuple[int, ...] = (),
         request_fd: int = -1,
         reply_fd: int = -1,
+        limits: Limits | None = None,
     ) -> WorkerProcess:
         base = tempfile.mkdtemp(prefix="pcs-sandbox-")
         os.chmod(base, 0o711)
@@ -261,7 +267,7 @@ class Launcher:
         if program[2:3] == ["harness.sandbox.worker"]:
             program = [*program, "--workdir", workdir]
         pid_read, pid_write = os.pipe()
-        spec = self.spec(level, base, workdir)
+        spec = self.spec(level, base, workdir, limits)
         command = [
             self.python,
             "-m",
@@ -270,6 +276,8 @@ class Launcher:
             spec.to_json(),
             "--pid-fd",
             str(pid_write),
+            "--parent-pid",
+            str(os.getpid()),
             "--keep",
             ",".join(str(fd) for fd in extra_fds),
             "--",
