@@ -136,6 +136,8 @@ def cmd_all(args: argparse.Namespace) -> int:
             skipped=[SkippedFile(path=p, reason=r) for p, r in discovery.skipped],
         )
         print(f"grade all: isolation level: {judge.isolation}", file=sys.stderr)
+        judge.launcher.start_mode  # noqa: B018 (starts the zygote now, so the line below is true)
+        print(f"grade all: worker start: {judge.launcher.start_note}", file=sys.stderr)
         print(
             f"grade all: {len(discovery.submissions)} submissions in {args.submissions}",
             file=sys.stderr,

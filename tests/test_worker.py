@@ -73,9 +73,16 @@ not_a_function = 42
 """
 
 
+@pytest.fixture(scope="module")
+def launcher() -> Iterator[Launcher]:
+    shared = Launcher()
+    yield shared
+    shared.close()
+
+
 @pytest.fixture
-def session() -> Iterator[WorkerSession]:
-    with WorkerSession(PreparedSource(SOURCE), Launcher(), Budgets(call_s=3.0, import_s=20.0)) as s:
+def session(launcher: Launcher) -> Iterator[WorkerSession]:
+    with WorkerSession(PreparedSource(SOURCE), launcher, Budgets(call_s=3.0, import_s=20.0)) as s:
         s.start()
         yield s
 
@@ -218,8 +225,10 @@ def test_handles_die_with_their_worker(session: WorkerSession) -> None:
         ("while True:\n    pass\n", "more than 2 s"),
     ],
 )
-def test_import_failures_fail_every_check_without_retrying(source: str, expected: str) -> None:
-    with WorkerSession(PreparedSource(source), Launcher(), Budgets(import_s=2.0)) as session:
+def test_import_failures_fail_every_check_without_retrying(
+    launcher: Launcher, source: str, expected: str
+) -> None:
+    with WorkerSession(PreparedSource(source), launcher, Budgets(import_s=2.0)) as session:
         with pytest.raises(ImportFailed) as failed:
             session.start()
         assert expected in failed.value.explain().en

@@ -119,6 +119,7 @@ class Judge:
             if session is not None:
                 session.stop()
         self._references.clear()
+        self.launcher.close()
 
     def __enter__(self) -> Judge:
         return self

@@ -1,9 +1,10 @@
 """Entry step between the launcher and the worker: ``python -m harness.sandbox.enter``.
 
-    python -m harness.sandbox.enter --spec JSON --pid-fd N --keep A,B -- PROGRAM ARGS...
+    python -m harness.sandbox.enter --spec JSON --status-fd N --keep A,B -- PROGRAM ARGS...
 
-Applies the isolation described by the spec (see :mod:`harness.sandbox.isolation`), writes to
-``--pid-fd`` the pid the judge must kill to end everything, then replaces itself with PROGRAM.
+Applies the isolation described by the spec (see :mod:`harness.sandbox.isolation`): this process
+stays as the supervisor that reports ``pid N`` and then ``exit N``/``signal N`` on ``--status-fd``,
+and its child replaces itself with PROGRAM.
 Any failure here is the harness's: it exits with status 111 and says why on stderr.
 """
 
@@ -20,7 +21,8 @@ SETUP_FAILED = 111
 def main(argv: list[str]) -> None:
     if "--" not in argv:
         print(
-            "usage: enter --spec JSON --pid-fd N [--keep A,B] -- PROGRAM ARGS...", file=sys.stderr
+            "usage: enter --spec JSON --status-fd N [--keep A,B] -- PROGRAM ARGS...",
+            file=sys.stderr,
         )
         os._exit(2)
     split = argv.index("--")
@@ -29,14 +31,9 @@ def main(argv: list[str]) -> None:
     try:
         die_with_parent(values.get("--parent-pid"))
         spec = SandboxSpec.from_json(values["--spec"])
-        pid_fd = int(values["--pid-fd"])
+        status_fd = int(values["--status-fd"])
         keep = {int(fd) for fd in values.get("--keep", "").split(",") if fd}
-
-        def report(pid: int) -> None:
-            os.write(pid_fd, f"{pid}\n".encode())
-            os.close(pid_fd)
-
-        enter(spec, report, keep)
+        enter(spec, status_fd, keep)
         os.execve(program[0], program, dict(os.environ))
     except BaseException as exc:  # report and stop: never run the worker half-isolated
         print(f"sandbox setup failed: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -32,7 +32,6 @@ import os
 import resource
 import signal
 import sys
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 NAMESPACES = "namespaces"
@@ -294,26 +293,36 @@ def die_with_parent(expected_parent: str | None) -> None:
         os._exit(1)  # the judge died before the signal was armed
 
 
-def _wait_and_mirror(child: int) -> None:
-    """The intermediate process: wait for the namespace's PID 1 and die the way it died."""
+def encode_status(status: int) -> str:
+    """'exit N' or 'signal N' for a waitpid status (what the judge turns into words)."""
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"exit {os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1}"
+
+
+def _supervise(child: int, status_fd: int) -> None:
+    """The supervisor: report the worker's pid, wait for it, report how it ended, and leave.
+
+    It never runs student code; it exists so that whoever started the worker (the judge or the
+    zygote) always learns the worker's pid and exit status through ``status_fd``.
+    """
+    os.write(status_fd, f"pid {child}\n".encode())
+    _close_fds_except({status_fd})
     while True:
         try:
             _, status = os.waitpid(child, 0)
             break
         except ChildProcessError:
-            os._exit(1)
+            status = 1 << 8
+            break
         except InterruptedError:
             continue
-    if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        signal.signal(sig, signal.SIG_DFL)
-        os.kill(os.getpid(), sig)
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 1)
+    with contextlib.suppress(OSError):
+        os.write(status_fd, f"{encode_status(status)}\n".encode())
+    os._exit(0)
 
 
-def _enter_namespaces(
-    spec: SandboxSpec, report_pid: Callable[[int], None], keep_fds: set[int]
-) -> None:
+def _enter_namespaces(spec: SandboxSpec, status_fd: int, keep_fds: set[int]) -> None:
     as_root = os.geteuid() == 0 and not spec.user_namespace
     flags = CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS
     if not as_root:  # unprivileged: a user namespace grants the right to make the others
@@ -326,11 +335,10 @@ def _enter_namespaces(
         _check(_libc.unshare(flags), "unshare")
     child = os.fork()
     if child:
-        report_pid(child)
-        _close_fds_except(set())
-        _wait_and_mirror(child)
+        _supervise(child, status_fd)
     # PID 1 of the new namespace from here on
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    os.close(status_fd)
     _build_root(spec)
     with contextlib.suppress(OSError):
         _libc.sethostname(b"sandbox", 7)
@@ -344,17 +352,22 @@ def _enter_namespaces(
     _close_fds_except(keep_fds)
 
 
-def enter(spec: SandboxSpec, report_pid: Callable[[int], None], keep_fds: set[int]) -> None:
+def enter(spec: SandboxSpec, status_fd: int, keep_fds: set[int]) -> None:
     """Put the calling (single-threaded) process into the sandbox of ``spec.level``.
 
-    At the namespace level the calling process becomes a small supervisor that never returns, and
-    the function returns in its child, PID 1 of the new namespaces. ``report_pid`` receives the pid
-    (in the caller's view) of the process the judge must kill. ``keep_fds`` survive.
+    The calling process becomes a supervisor that never returns (see :func:`_supervise`); the
+    function returns in its child, the worker-to-be: at the namespace level, PID 1 of the new
+    namespaces. ``status_fd`` receives ``pid N`` then ``exit N`` / ``signal N``; ``keep_fds``
+    survive in the worker, every other descriptor is closed.
     """
     if spec.level == NAMESPACES:
-        _enter_namespaces(spec, report_pid, keep_fds)
+        _enter_namespaces(spec, status_fd, keep_fds)
         return
-    report_pid(os.getpid())
+    child = os.fork()
+    if child:
+        _supervise(child, status_fd)
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    os.close(status_fd)
     os.chdir(spec.workdir)
     dropped = spec.level == UNPRIVILEGED_USER and spec.uid is not None and os.geteuid() == 0
     if dropped:

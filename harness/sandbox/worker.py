@@ -323,19 +323,24 @@ def configure_runtime() -> None:
         pass
 
 
+def run_worker(request_fd: int, reply_fd: int, workdir: str) -> None:
+    """Serve the judge until it closes the pipe (fresh process and zygote child alike)."""
+    os.chdir(workdir)
+    worker = Worker(request_fd, reply_fd, workdir)
+    configure_runtime()
+    worker.capture_output()
+    sys.path.insert(0, workdir)
+    worker.serve()
+    os._exit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--request-fd", type=int, required=True)
     parser.add_argument("--reply-fd", type=int, required=True)
     parser.add_argument("--workdir", required=True)
     args = parser.parse_args(argv)
-    os.chdir(args.workdir)
-    worker = Worker(args.request_fd, args.reply_fd, args.workdir)
-    configure_runtime()
-    worker.capture_output()
-    sys.path.insert(0, args.workdir)
-    worker.serve()
-    os._exit(0)
+    run_worker(args.request_fd, args.reply_fd, args.workdir)
 
 
 if __name__ == "__main__":
