@@ -72,8 +72,8 @@ def train_classifier(
     torch.set_num_threads(1)
     try:
         generator = torch.Generator().manual_seed(seed)
-        inputs = torch.as_tensor(np.asarray(X), dtype=torch.float32)
-        targets = torch.as_tensor(np.asarray(y), dtype=torch.int64)
+        inputs = torch.tensor(np.asarray(X), dtype=torch.float32)  # a copy: inputs may be read-only
+        targets = torch.tensor(np.asarray(y), dtype=torch.int64)
         trainable = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.Adam(trainable, lr=lr, weight_decay=weight_decay)
         model.train()
@@ -94,7 +94,7 @@ def accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
     """Accuracy measured in the judge's process on a judge-owned model (eval mode)."""
     was_training = model.training
     model.eval()
-    logits = model(torch.as_tensor(np.asarray(X), dtype=torch.float32))
+    logits = model(torch.tensor(np.asarray(X), dtype=torch.float32))
     model.train(was_training)
     return float((logits.argmax(dim=1).numpy() == np.asarray(y)).mean())
 
@@ -156,15 +156,25 @@ def _import_graders() -> None:
 def main(argv: list[str] | None = None) -> int:
     from safetensors.torch import load_file, save_file
 
+    # run as `python -m harness.fixtures`, this module is __main__: graders register their
+    # fixtures in the importable harness.fixtures, so read the registry from there
+    from harness import fixtures as canonical
+
     parser = argparse.ArgumentParser(description="Rebuild or verify the shipped grader fixtures.")
     parser.add_argument("action", choices=["regenerate", "check"])
     parser.add_argument("names", nargs="*")
     args = parser.parse_args(argv)
-    _import_graders()
+    canonical._import_graders()
     status = 0
-    for name in args.names or sorted(REGISTRY):
-        state = {k: v.detach().clone().contiguous() for k, v in REGISTRY[name]().items()}
-        path = fixture_path(name)
+    for name in args.names or sorted(canonical.REGISTRY):
+        if name not in canonical.REGISTRY:
+            print(
+                f"no fixture named {name!r} (registered: {sorted(canonical.REGISTRY)})",
+                file=sys.stderr,
+            )
+            return 2
+        state = {k: v.detach().clone().contiguous() for k, v in canonical.REGISTRY[name]().items()}
+        path = canonical.fixture_path(name)
         if args.action == "regenerate":
             path.parent.mkdir(parents=True, exist_ok=True)
             save_file(state, str(path))

@@ -176,9 +176,9 @@ def test_a_function_that_keeps_hanging_is_given_up_after_two_timeouts(
     assert student.double(3) == 6
 
 
-def test_submission_budget_stops_further_checks() -> None:
+def test_submission_budget_stops_further_checks(launcher: Launcher) -> None:
     with WorkerSession(
-        PreparedSource(SOURCE), Launcher(), Budgets(call_s=5.0, submission_s=1.0)
+        PreparedSource(SOURCE), launcher, Budgets(call_s=5.0, submission_s=1.0)
     ) as session:
         student = RemoteModule(session)
         session.begin_check(1)
@@ -238,12 +238,12 @@ def test_import_failures_fail_every_check_without_retrying(
         assert time.monotonic() - started < 0.5  # remembered, not retried
 
 
-def test_memory_limit_is_per_assignment() -> None:
+def test_memory_limit_is_per_assignment(launcher: Launcher) -> None:
     from harness.sandbox.launcher import Limits
 
     source = "import numpy as np\ndef grab(mb):\n    return float(np.ones(mb * 1024 * 1024 // 8).sum())\n"
     with WorkerSession(
-        PreparedSource(source), Launcher(), Budgets(), limits=Limits(memory_mb=1200)
+        PreparedSource(source), launcher, Budgets(), limits=Limits(memory_mb=1200)
     ) as session:
         student = RemoteModule(session)
         session.begin_check(1)

@@ -31,6 +31,8 @@ from harness.sandbox.isolation import SandboxError, SandboxSpec
 PR_SET_CHILD_SUBREAPER = 36
 SANDBOX_UID = 65534  # nobody: the dedicated unprivileged user when the harness runs as root
 ZYGOTE_START_TIMEOUT_S = 180.0
+#: children of this process that launchers started on purpose (zygotes, supervisors): never swept
+LEGITIMATE_CHILDREN: set[int] = set()
 STATUS_TIMEOUT_S = 60.0
 
 
@@ -158,6 +160,7 @@ class WorkerProcess:
         if self.popen is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=10)
+            LEGITIMATE_CHILDREN.discard(self.popen.pid)
         self.launcher.sweep_orphans()
         return self.returncode
 
@@ -204,6 +207,7 @@ class Zygote:
         finally:
             log.close()
             zygote_end.close()
+        LEGITIMATE_CHILDREN.add(self.popen.pid)
         self.socket.settimeout(ZYGOTE_START_TIMEOUT_S)
         try:
             self.hello = json.loads(self.socket.recv(1 << 16) or b"null")
@@ -245,6 +249,7 @@ class Zygote:
             os.killpg(self.popen.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.popen.wait(timeout=10)
+        LEGITIMATE_CHILDREN.discard(self.popen.pid)
         shutil.rmtree(self.home, ignore_errors=True)
 
 
@@ -412,7 +417,7 @@ class Launcher:
             "--", *program,
         ]  # fmt: skip
         with open(os.path.join(base, "boot.log"), "wb") as log:
-            return subprocess.Popen(
+            popen = subprocess.Popen(
                 command,
                 pass_fds=(*keep, status_write),
                 cwd=base,
@@ -422,6 +427,8 @@ class Launcher:
                 stderr=log,
                 start_new_session=True,
             )
+        LEGITIMATE_CHILDREN.add(popen.pid)
+        return popen
 
     def spawn(
         self, source_text: str, filename: str = "submission.py", limits: Limits | None = None
@@ -478,17 +485,14 @@ class Launcher:
     def sweep_orphans(self) -> None:
         """Kill processes that escaped a fresh worker's group (setsid daemons) and came to us.
 
-        Not needed at the namespace level (killing PID 1 ends the tree) nor for zygote workers (the
-        zygote sweeps its own).
+        Only below the namespace level (there, killing PID 1 ends the tree) and only for processes
+        no launcher started on purpose; zygote workers' orphans are swept by the zygote itself.
         """
-        if self._level == isolation.NAMESPACES:
+        if self._level not in (isolation.RLIMITS, isolation.UNPRIVILEGED_USER):
             return
         mine = os.getpid()
-        known = {p.supervisor_pid for p in self.live if p.alive()}
-        if self._zygote is not None:
-            known.add(self._zygote.popen.pid)
         for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) in known:
+            if not entry.isdigit() or int(entry) in LEGITIMATE_CHILDREN:
                 continue
             try:
                 with open(f"/proc/{entry}/stat", "rb") as handle:
