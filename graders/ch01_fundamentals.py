@@ -21,7 +21,7 @@ from harness.checks import (
     rubric,
 )
 
-SETTINGS = GraderSettings(call_timeout_s=20.0, submission_budget_s=240.0)
+SETTINGS = GraderSettings(import_timeout_s=10.0, call_timeout_s=20.0, submission_budget_s=240.0)
 
 LEAKAGE_DISCUSSION = rubric(
     "1.1",

@@ -21,7 +21,7 @@ from harness.checks import (
     rubric,
 )
 
-SETTINGS = GraderSettings(call_timeout_s=60.0, submission_budget_s=300.0)
+SETTINGS = GraderSettings(import_timeout_s=10.0, call_timeout_s=60.0, submission_budget_s=300.0)
 
 MEMORIZATION_DISCUSSION = rubric(
     "2.3",

@@ -111,7 +111,8 @@ class Progress:
 
 
 def cmd_all(args: argparse.Namespace) -> int:
-    from harness.judge.runner import Judge, JudgeOptions, now_iso
+    from harness.judge.runner import GraderIncident, Judge, JudgeOptions, now_iso
+    from harness.parallel import default_jobs, grade_many
 
     lang = _language(args.lang)
     course = _course(args)
@@ -127,7 +128,7 @@ def cmd_all(args: argparse.Namespace) -> int:
     discovery = find_submissions(Path(args.submissions), set(known), only)
     out = Path(args.out)
     with exclusive_output(out):
-        judge = Judge(course, JudgeOptions(lang=lang, device=args.device))
+        judge = Judge(course, JudgeOptions(lang=lang, device=args.device, cache_dir=out / ".cache"))
         run = RunInfo(
             started_at=now_iso(),
             isolation=judge.isolation,
@@ -136,8 +137,6 @@ def cmd_all(args: argparse.Namespace) -> int:
             skipped=[SkippedFile(path=p, reason=r) for p, r in discovery.skipped],
         )
         print(f"grade all: isolation level: {judge.isolation}", file=sys.stderr)
-        judge.launcher.start_mode  # noqa: B018 (starts the zygote now, so the line below is true)
-        print(f"grade all: worker start: {judge.launcher.start_note}", file=sys.stderr)
         print(
             f"grade all: {len(discovery.submissions)} submissions in {args.submissions}",
             file=sys.stderr,
@@ -145,27 +144,34 @@ def cmd_all(args: argparse.Namespace) -> int:
         for path, reason in discovery.skipped:
             print(f"grade all: skipped {path}: {reason}", file=sys.stderr)
         with Gradebook(out / "gradebook.sqlite") as gradebook, judge:
-            progress = Progress(len(discovery.submissions))
+            to_grade = []
+            for submission in discovery.submissions:
+                grader = judge.grader(submission.assignment)
+                sha = hashlib.sha256(submission.path.read_bytes()).hexdigest()
+                if not args.force and gradebook.is_current(
+                    submission.student, submission.assignment, sha, grader.fingerprint
+                ):
+                    run.reused += 1
+                else:
+                    to_grade.append(submission)
+            jobs = min(args.jobs or default_jobs(), max(len(to_grade), 1))
+            print(
+                f"grade all: {len(to_grade)} to grade, {run.reused} unchanged, {jobs} in parallel",
+                file=sys.stderr,
+            )
+            progress = Progress(len(to_grade))
+            incidents: list[GraderIncident] = []
             interrupted = False
+            started_all = time.monotonic()
             try:
-                for submission in discovery.submissions:
-                    label = f"{submission.student}/{submission.assignment}"
-                    grader = judge.grader(submission.assignment)
-                    sha = hashlib.sha256(submission.path.read_bytes()).hexdigest()
-                    if not args.force and gradebook.is_current(
-                        submission.student, submission.assignment, sha, grader.fingerprint
-                    ):
-                        run.reused += 1
-                        progress.update(label, "unchanged, kept")
-                        continue
-                    started = time.monotonic()
-                    result = judge.grade(submission)
+                for submission, result, found in grade_many(to_grade, judge=judge, jobs=jobs):
                     gradebook.save(result)
                     run.graded += 1
-                    detail = f"{result.score:g}/{result.max_score:g} ({time.monotonic() - started:.1f} s)"
+                    incidents += found
+                    detail = f"{result.score:g}/{result.max_score:g} ({result.duration_s:.1f} s)"
                     if result.error:
                         detail += " [not loadable]"
-                    progress.update(label, detail)
+                    progress.update(f"{submission.student}/{submission.assignment}", detail)
             except KeyboardInterrupt:
                 interrupted = True
                 print(
@@ -174,6 +180,8 @@ def cmd_all(args: argparse.Namespace) -> int:
                 )
             finally:
                 progress.close()
+            run.wall_s = round(time.monotonic() - started_all, 3)
+            run.jobs = jobs
             run.finished_at = now_iso()
             wanted = {(s.student, s.assignment) for s in discovery.submissions}
             results = [r for r in gradebook.results() if (r.student, r.assignment) in wanted]
@@ -182,10 +190,10 @@ def cmd_all(args: argparse.Namespace) -> int:
             f"grade all: graded {run.graded}, unchanged {run.reused}, skipped files {len(run.skipped)}",
             file=sys.stderr,
         )
-        if judge.incidents:
+        if incidents:
             log = out / "grader-incidents.log"
             with open(log, "a", encoding="utf-8") as handle:
-                for incident in judge.incidents:
+                for incident in incidents:
                     handle.write(
                         f"== {incident.assignment} / {incident.student} / {incident.check}\n{incident.detail}\n"
                     )
@@ -196,7 +204,7 @@ def cmd_all(args: argparse.Namespace) -> int:
         print(f"Report: {index.resolve()}")
         if interrupted:
             return 130
-        return EXIT_GRADER_INCIDENTS if judge.incidents else EXIT_OK
+        return EXIT_GRADER_INCIDENTS if incidents else EXIT_OK
 
 
 # -- grade check ----------------------------------------------------------------------------------
@@ -333,6 +341,13 @@ def build_parser() -> argparse.ArgumentParser:
     all_.add_argument("--only", help="comma-separated assignment ids to grade")
     all_.add_argument(
         "--device", default="cpu", choices=["cpu", "cuda"], help="device for the checks' tensors"
+    )
+    all_.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        help="submissions graded in parallel (default: one per core)",
     )
     common(all_)
     all_.set_defaults(handler=cmd_all)

@@ -149,6 +149,8 @@ class RunInfo(_Record):
     submissions: int = 0
     graded: int = 0
     reused: int = 0
+    jobs: int = 1
+    wall_s: float = 0.0
     skipped: list[SkippedFile] = Field(default_factory=list)
 
 

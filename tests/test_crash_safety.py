@@ -149,3 +149,20 @@ def test_results_of_killed_runs_are_never_half_written(tmp_path: Path, student: 
         json.loads((out / name).read_text())
     assert not list(out.glob(".*.tmp"))
     assert grades(out)[student]["score"] < grades(out)[student]["max_score"]
+
+
+def test_parallel_grading_gives_the_same_grades_as_sequential(tmp_path: Path) -> None:
+    submissions = make_class(tmp_path)
+    sequential, parallel = tmp_path / "j1", tmp_path / "j2"
+    subprocess.run(
+        [*command(submissions, sequential), "-j", "1"], check=True, capture_output=True, timeout=600
+    )
+    completed = subprocess.run(
+        [*command(submissions, parallel), "-j", "2"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert "2 in parallel" in completed.stderr
+    assert grades(parallel) == grades(sequential)

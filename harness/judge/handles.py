@@ -9,8 +9,6 @@ solution is reached through the same classes, so student and reference calls rea
 
 from __future__ import annotations
 
-import copy
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from harness import protocol
@@ -20,13 +18,13 @@ if TYPE_CHECKING:
     from harness.judge.session import WorkerSession
 
 
-def _contains_handle(value: Any) -> bool:
+def contains_handle(value: Any) -> bool:
     if isinstance(value, RemoteObject):
         return True
     if isinstance(value, list | tuple):
-        return any(_contains_handle(v) for v in value)
+        return any(contains_handle(v) for v in value)
     if isinstance(value, dict):
-        return any(_contains_handle(v) for v in value.values())
+        return any(contains_handle(v) for v in value.values())
     return False
 
 
@@ -43,21 +41,11 @@ class RemoteFunction:
         return RemoteFunction(self._session, self.name, seconds)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        session = self._session
         description = call_repr(self.name, args, kwargs)
         request = {"op": "call", "target": ("module", self.name), "args": args, "kwargs": kwargs}
-        key = None
-        if session.cache is not None:
-            try:
-                key = (self.name, hashlib.sha256(protocol.dump_request(request)).hexdigest())
-            except Exception:
-                key = None
-            if key is not None and key in session.cache:
-                return copy.deepcopy(session.cache[key])
-        value = session.request(request, call=description, timeout=self._timeout)
-        if key is not None and not _contains_handle(value):
-            session.cache[key] = copy.deepcopy(value)  # type: ignore[index]
-        return value
+        return self._session.call(
+            request, call=description, timeout=self._timeout, function=self.name
+        )
 
     def call_with_inputs(self, *args: Any, **kwargs: Any) -> tuple[Any, list[Any], dict[str, Any]]:
         """Call, and also get back the arguments as the function left them (side-effect checks)."""

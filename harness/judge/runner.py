@@ -26,7 +26,14 @@ from harness.i18n import DEFAULT_LANGUAGE, Text
 from harness.judge.errors import ImportFailed, ReferenceUnavailable, SubmissionProblem
 from harness.judge.grader import Grader, load_grader
 from harness.judge.handles import RemoteModule
-from harness.judge.session import Budgets, CapturedOutput, PreparedSource, WorkerSession
+from harness.judge.reference_cache import ReferenceCache
+from harness.judge.session import (
+    Budgets,
+    CapturedOutput,
+    PreparedSource,
+    ResultCache,
+    WorkerSession,
+)
 from harness.notebook import SourceError, prepare_source, python_to_source
 from harness.records import CapturedOutput as OutputRecord
 from harness.records import CheckResult, Localized, RubricResult, SubmissionResult
@@ -60,6 +67,9 @@ class JudgeOptions:
     device: str = "cpu"
     public_only: bool = False
     limits: Limits = field(default_factory=Limits)
+    #: where reference results are cached across judge processes and runs (None: memory only)
+    cache_dir: Path | None = None
+    isolation: str = "auto"
 
 
 class Judge:
@@ -70,10 +80,14 @@ class Judge:
     ) -> None:
         self.course = course
         self.options = options or JudgeOptions()
-        self.launcher = launcher or Launcher(self.options.limits)
+        self.launcher = launcher or Launcher(self.options.limits, isolation=self.options.isolation)
         self._graders: dict[str, Grader] = {}
         self._references: dict[str, WorkerSession | None] = {}
-        self._reference_caches: dict[str, dict[Any, Any]] = {}
+        self._disk_cache = (
+            ReferenceCache(self.options.cache_dir / "reference-results.sqlite")
+            if self.options.cache_dir
+            else None
+        )
         self.incidents: list[GraderIncident] = []
 
     @property
@@ -103,7 +117,7 @@ class Judge:
                     check_s=float("inf"),
                     submission_s=float("inf"),
                 )
-                cache = self._reference_caches.setdefault(assignment_id, {})
+                cache = ResultCache(grader.fingerprint, self._disk_cache)
                 session = WorkerSession(
                     python_to_source(path.read_bytes()),
                     self.launcher,
@@ -120,6 +134,9 @@ class Judge:
                 session.stop()
         self._references.clear()
         self.launcher.close()
+        if self._disk_cache is not None:
+            self._disk_cache.close()
+            self._disk_cache = None
 
     def __enter__(self) -> Judge:
         return self

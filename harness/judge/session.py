@@ -34,6 +34,7 @@ from harness.judge.errors import (
     WorkerDied,
     describe_exit,
 )
+from harness.judge.reference_cache import ReferenceCache
 from harness.sandbox.launcher import Launcher, Limits, WorkerProcess
 
 OUTPUT_CAP_CHARS = 64 * 1024
@@ -51,6 +52,48 @@ def _function_name(request: dict[str, Any]) -> str | None:
     ):
         return str(target[1])
     return None
+
+
+def _no_handles(info: protocol.HandleInfo) -> Any:
+    raise protocol.CodecError("a cached result cannot hold handles")
+
+
+class ResultCache:
+    """Reference results by (function, check seed, arguments): in memory, optionally on disk."""
+
+    def __init__(
+        self, fingerprint: str, disk: ReferenceCache | None = None, memory_limit: int = 256 << 20
+    ) -> None:
+        self.fingerprint = fingerprint
+        self.disk = disk
+        self.memory: dict[str, bytes] = {}
+        self.memory_bytes = 0
+        self.memory_limit = memory_limit
+
+    def key(self, function: str, seed: int, request: bytes) -> str:
+        return ReferenceCache.key(self.fingerprint, function, seed, request)
+
+    def get(self, key: str) -> bytes | None:
+        payload = self.memory.get(key)
+        if payload is None and self.disk is not None:
+            payload = self.disk.get(key)
+            if payload is not None:
+                self._remember(key, payload)
+        return payload
+
+    def put(self, key: str, payload: bytes) -> None:
+        self._remember(key, payload)
+        if self.disk is not None:
+            self.disk.put(key, payload)
+
+    def _remember(self, key: str, payload: bytes) -> None:
+        if len(payload) > self.memory_limit // 8:
+            return
+        self.memory[key] = payload
+        self.memory_bytes += len(payload)
+        while self.memory_bytes > self.memory_limit and self.memory:
+            oldest = next(iter(self.memory))
+            self.memory_bytes -= len(self.memory.pop(oldest))
 
 
 @dataclass
@@ -107,7 +150,7 @@ class WorkerSession:
         budgets: Budgets,
         *,
         label: str = "student",
-        cache: dict[Any, Any] | None = None,
+        cache: ResultCache | None = None,
         limits: Limits | None = None,
     ) -> None:
         self.source = source
@@ -128,6 +171,8 @@ class WorkerSession:
         self.last_call_s = 0.0
         self.restarts = 0
         self.call_timeout: float | None = None
+        self.seed = 0
+        self.last_payload = b""
         self.last_call = ""
         #: student functions that timed out, and how often: after MAX_TIMEOUTS_PER_FUNCTION they are
         #: not called again, so a function stuck in a loop costs at most that many call budgets
@@ -209,6 +254,7 @@ class WorkerSession:
         self.output = CapturedOutput()
         self.fatal_in_check = None
         self.call_timeout = call_timeout
+        self.seed = seed
         self.check_deadline = time.monotonic() + self.budgets.check_s
         if self.import_error is not None:
             raise self.import_error
@@ -267,6 +313,26 @@ class WorkerSession:
             # only the student's own calls count against the submission budget (not the import)
             self.spent_s += time.monotonic() - started
 
+    def call(
+        self, request: dict[str, Any], *, call: str, timeout: float | None, function: str
+    ) -> Any:
+        """A call whose result may come from the cache (the reference's), else a plain request."""
+        if self.cache is None:
+            return self.request(request, call=call, timeout=timeout)
+        try:
+            key = self.cache.key(function, self.seed, protocol.dump_request(request))
+        except Exception:
+            return self.request(request, call=call, timeout=timeout)
+        payload = self.cache.get(key)
+        if payload is not None:
+            return protocol.decode_reply(payload, _no_handles)[1]
+        value = self.request(request, call=call, timeout=timeout)
+        from harness.judge.handles import contains_handle
+
+        if not contains_handle(value):
+            self.cache.put(key, self.last_payload)
+        return value
+
     def _request(
         self, request: dict[str, Any], *, call: str, timeout: float, output: CapturedOutput
     ) -> Any:
@@ -292,6 +358,7 @@ class WorkerSession:
             process.kill()
             raise BadReply(call, str(exc)) from None
         self.last_call_s = time.monotonic() - started
+        self.last_payload = reply
         from harness.judge.handles import RemoteObject
 
         try:

@@ -1,0 +1,51 @@
+"""Reference results computed once per assignment and argument set, shared by judge processes.
+
+Values are stored as the reference worker's raw codec reply (what the judge would have read from
+the pipe), keyed by the grader's fingerprint (grader + reference + harness version), the function,
+the check's seed and a digest of the pickled arguments. SQLite in WAL mode lets the parallel judges
+of one ``grade all`` (and later runs) share it; a changed grader or reference changes every key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import sqlite3
+from pathlib import Path
+
+
+class ReferenceCache:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(
+            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, payload BLOB NOT NULL)"
+        )
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(fingerprint: str, function: str, seed: int, request: bytes) -> str:
+        digest = hashlib.sha256()
+        for part in (fingerprint.encode(), function.encode(), str(seed).encode(), request):
+            digest.update(len(part).to_bytes(8, "little"))
+            digest.update(part)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        row = self.db.execute("SELECT payload FROM results WHERE key=?", (key,)).fetchone()
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return bytes(row[0])
+
+    def put(self, key: str, payload: bytes) -> None:
+        with contextlib.suppress(sqlite3.Error):  # a cache: losing an entry costs a recomputation
+            self.db.execute("INSERT OR IGNORE INTO results VALUES (?, ?)", (key, payload))
+
+    def close(self) -> None:
+        self.db.close()
