@@ -441,6 +441,10 @@ class CheckContext:
     def has_reference(self) -> bool:
         return self._reference is not None
 
+    def on_device(self, value: Any) -> Any:
+        """A judge-side tensor or model moved to the run's device (``grade all --device cuda``)."""
+        return value.to(self.device) if hasattr(value, "to") else value
+
     def torch_generator(self) -> Any:
         import torch
 

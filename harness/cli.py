@@ -110,6 +110,22 @@ class Progress:
             self.bar.close()
 
 
+def resolve_device(requested: str) -> str:
+    """'cuda' where a GPU is usable, else 'cpu' with a message saying so."""
+    if requested != "cuda":
+        return "cpu"
+    import torch
+
+    if torch.cuda.is_available():
+        print(f"grade all: device: cuda ({torch.cuda.get_device_name(0)})", file=sys.stderr)
+        return "cuda"
+    print(
+        "grade all: device: --device cuda asked, but no CUDA device is usable here; falling back to cpu",
+        file=sys.stderr,
+    )
+    return "cpu"
+
+
 def cmd_all(args: argparse.Namespace) -> int:
     from harness.judge.runner import GraderIncident, Judge, JudgeOptions, now_iso
     from harness.parallel import default_jobs, grade_many
@@ -127,8 +143,9 @@ def cmd_all(args: argparse.Namespace) -> int:
             raise CliError(f"--only names unknown assignments: {', '.join(sorted(unknown))}")
     discovery = find_submissions(Path(args.submissions), set(known), only)
     out = Path(args.out)
+    device = resolve_device(args.device)
     with exclusive_output(out):
-        judge = Judge(course, JudgeOptions(lang=lang, device=args.device, cache_dir=out / ".cache"))
+        judge = Judge(course, JudgeOptions(lang=lang, device=device, cache_dir=out / ".cache"))
         run = RunInfo(
             started_at=now_iso(),
             isolation=judge.isolation,

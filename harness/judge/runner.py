@@ -80,7 +80,9 @@ class Judge:
     ) -> None:
         self.course = course
         self.options = options or JudgeOptions()
-        self.launcher = launcher or Launcher(self.options.limits, isolation=self.options.isolation)
+        self.launcher = launcher or Launcher(
+            self.options.limits, isolation=self.options.isolation, device=self.options.device
+        )
         self._graders: dict[str, Grader] = {}
         self._references: dict[str, WorkerSession | None] = {}
         self._disk_cache = (
@@ -285,7 +287,7 @@ class Judge:
         try:
             session.begin_check(seed, call_timeout=spec.timeout)
             if reference is not None:
-                reference.begin_check(seed)
+                reference.begin_check(seed, lazy=True)
             _seed_judge(seed)
             ctx = CheckContext(
                 student=RemoteModule(session),

@@ -172,6 +172,7 @@ class WorkerSession:
         self.restarts = 0
         self.call_timeout: float | None = None
         self.seed = 0
+        self.pending_seed: int | None = None
         self.last_payload = b""
         self.last_call = ""
         #: student functions that timed out, and how often: after MAX_TIMEOUTS_PER_FUNCTION they are
@@ -249,8 +250,14 @@ class WorkerSession:
         self.stop()
 
     # -- per check ------------------------------------------------------------------------------
-    def begin_check(self, seed: int, call_timeout: float | None = None) -> None:
-        """Fresh output capture; a live worker (restarted if the last check killed it); seeds."""
+    def begin_check(
+        self, seed: int, call_timeout: float | None = None, *, lazy: bool = False
+    ) -> None:
+        """Fresh output capture; a live worker (restarted if the last check killed it); seeds.
+
+        ``lazy``: start the worker only when the check first uses it (the reference, which many
+        checks never call).
+        """
         self.output = CapturedOutput()
         self.fatal_in_check = None
         self.call_timeout = call_timeout
@@ -259,10 +266,16 @@ class WorkerSession:
         if self.import_error is not None:
             raise self.import_error
         self._check_budget()
-        if self.process is None or not self.process.alive():
+        alive = self.process is not None and self.process.alive()
+        if lazy and not alive:
+            self.stop()
+            self.pending_seed = seed
+            return
+        if not alive:
             if self.generation > 0:
                 self.restarts += 1
             self.start()
+        self.pending_seed = None
         self.request({"op": "seed", "seed": seed}, call="seed")
 
     def end_check(self) -> CapturedOutput:
@@ -283,6 +296,10 @@ class WorkerSession:
         if self.import_error is not None:
             raise self.import_error
         self._check_budget()
+        if self.process is None and self.pending_seed is not None:  # a lazy session's first use
+            seed, self.pending_seed = self.pending_seed, None
+            self.start()
+            self.request({"op": "seed", "seed": seed}, call="seed")
         function = _function_name(request)
         if (
             function is not None

@@ -94,6 +94,8 @@ class SandboxSpec:
     tmp_size_mb: int = 256
     #: use a user namespace even when running as root (always used when not root)
     user_namespace: bool = False
+    #: device nodes to expose read-write (the NVIDIA ones for --device cuda)
+    devices: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -227,7 +229,14 @@ def _build_root(spec: SandboxSpec) -> None:
     _mount("proc", root + "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     os.makedirs(root + "/dev", exist_ok=True)
     _mount("tmpfs", root + "/dev", "tmpfs", MS_NOSUID, "size=64k,mode=0755")
-    for node in ("null", "zero", "full", "random", "urandom"):
+    for node in (
+        "null",
+        "zero",
+        "full",
+        "random",
+        "urandom",
+        *(os.path.basename(d) for d in spec.devices),
+    ):
         target = f"{root}/dev/{node}"
         _make_mount_point(target, False)
         _mount(f"/dev/{node}", target, None, MS_BIND)
@@ -376,6 +385,16 @@ def enter(spec: SandboxSpec, status_fd: int, keep_fds: set[int]) -> None:
     with contextlib.suppress(OSError):
         _prctl(PR_SET_NO_NEW_PRIVS, 1)
     _close_fds_except(keep_fds)
+
+
+def gpu_devices() -> list[str]:
+    """The NVIDIA device nodes of this host (empty without a GPU)."""
+    names = ("nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset")
+    found = [f"/dev/{n}" for n in names if os.path.exists(f"/dev/{n}")]
+    found += sorted(
+        f"/dev/{n}" for n in os.listdir("/dev") if n.startswith("nvidia") and n[6:].isdigit()
+    )
+    return found
 
 
 def default_visible_paths() -> list[str]:

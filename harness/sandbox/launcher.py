@@ -267,8 +267,10 @@ class Launcher:
         python: str | None = None,
         isolation: str = "auto",
         start: str = "auto",
+        device: str = "cpu",
     ) -> None:
         self.limits = limits or Limits()
+        self.device = device
         self.python = python or sys.executable
         self.requested = isolation
         self.requested_start = os.environ.get("PCS_WORKER_START", start)
@@ -381,6 +383,7 @@ class Launcher:
             open_files=limits.open_files,
             processes=limits.processes,
             user_namespace=self.user_namespace,
+            devices=isolation.gpu_devices() if self.device == "cuda" else [],
         )
 
     def _prepare(self, source_text: str, filename: str, level: str) -> tuple[str, str, str]:

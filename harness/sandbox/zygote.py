@@ -35,6 +35,7 @@ PRELOAD = (
     "torch.nn",
     "torch.nn.functional",
     "torch.optim",
+    "torch._dynamo",  # imported lazily by the first optimizer otherwise: about 1 s per worker
     "torch.utils.data",
     "sklearn",
     "sklearn.base",
