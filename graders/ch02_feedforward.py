@@ -16,6 +16,7 @@ from harness.checks import (
     check,
     expect,
     expect_close,
+    expect_module,
     expect_shape,
     fail,
     rubric,
@@ -34,20 +35,9 @@ MEMORIZATION_DISCUSSION = rubric(
 )
 
 
-def _expect_module(value: object, call: str) -> object:
-    if getattr(value, "kind", None) != "module":
-        fail(
-            en="{call} should return a torch.nn.Module, got {got}.",
-            pt="{call} deveria retornar um torch.nn.Module, obteve {got}.",
-            call=call,
-            got=getattr(value, "type_name", type(value).__name__),
-        )
-    return value
-
-
 @check("2.1", points=1, category="shape", hidden=False)
 def check_power_mlp_output_shape_public(ctx: CheckContext) -> None:
-    model = _expect_module(ctx.student.make_power_mlp(4, 2, 3, 5), ctx.student.last_call)
+    model = expect_module(ctx.student.make_power_mlp(4, 2, 3, 5), ctx.student.last_call)
     out = model(torch.zeros(7, 4))
     expect_shape(
         out, (7, 5), what="model(x) for x of shape (7, 4)", context="make_power_mlp(4, 2, 3, 5)"
@@ -60,7 +50,7 @@ def check_pca_to_linear_public(ctx: CheckContext) -> None:
 
     X = np.random.default_rng(0).normal(size=(40, 5)) + 3.0
     pca = PCA(n_components=2).fit(X)
-    layer = _expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
+    layer = expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
     got = layer(torch.as_tensor(X, dtype=torch.float32))
     expect_close(
         got,
@@ -156,7 +146,7 @@ def _expected_widths(in_features: int, n: int, k: int, out_features: int) -> lis
 def check_power_mlp_linear_widths_in_order(ctx: CheckContext) -> None:
     """The Linear layers met by a forward pass have widths in -> k -> ... -> k**n -> out, chained."""
     for args in ((5, 3, 2, 3), (3, 1, 4, 2), (6, 2, 3, 1), (2, 4, 1, 2)):
-        model = _expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
+        model = expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
         call = ctx.student.last_call
         layers = _linear_layers(model, torch.zeros(2, args[0]))
         got = [(i, o) for _, i, o in layers]
@@ -174,7 +164,7 @@ def check_power_mlp_linear_widths_in_order(ctx: CheckContext) -> None:
 @check("2.1", points=1, category="shape")
 def check_power_mlp_output_shapes(ctx: CheckContext) -> None:
     for args, batch in (((5, 3, 2, 3), 4), ((3, 1, 4, 2), 1), ((8, 2, 3, 7), 9)):
-        model = _expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
+        model = expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
         expect_shape(
             model(torch.randn(batch, args[0])),
             (batch, args[3]),
@@ -186,7 +176,7 @@ def check_power_mlp_output_shapes(ctx: CheckContext) -> None:
 @check("2.1", points=1, category="shape")
 def check_power_mlp_parameter_count(ctx: CheckContext) -> None:
     for args in ((5, 3, 2, 3), (7, 2, 5, 4)):
-        model = _expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
+        model = expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
         count = sum(
             int(np.prod(p["shape"]))
             for row in model.summary()["modules"]
@@ -207,7 +197,7 @@ def check_power_mlp_parameter_count(ctx: CheckContext) -> None:
 def check_power_mlp_nonlinearity_between_layers(ctx: CheckContext) -> None:
     """Every pair of consecutive linear maps has a nonlinear op between them (else it collapses to one)."""
     for args in ((4, 3, 2, 2), (3, 1, 3, 2)):
-        model = _expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
+        model = expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
         call = ctx.student.last_call
         ops = model.trace(torch.randn(3, args[0]))["ops"]
         positions = [i for i, op in enumerate(ops) if op in LINEAR_OPS]
@@ -258,7 +248,7 @@ def _pca_prop(ctx: CheckContext, whiten: bool):
         seed, n, m, components = case
         components = min(components, m, n)
         pca, X_new, want = _pca_case(seed, n, m, components, whiten)
-        layer = _expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
+        layer = expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
         call = f"pca_to_linear(PCA(n_components={components}, whiten={whiten}) fitted on X of shape ({n}, {m}))"
         got = layer(torch.as_tensor(X_new, dtype=torch.float32))
         scale = max(1.0, float(np.abs(want).max()))
@@ -307,7 +297,7 @@ def check_pca_to_linear_with_whitening(ctx: CheckContext) -> None:
 @check("2.2", points=1, category="shape")
 def check_pca_to_linear_is_linear_layer(ctx: CheckContext) -> None:
     pca, _, _ = _pca_case(3, 30, 7, 3, False)
-    layer = _expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
+    layer = expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
     call = ctx.student.last_call
     expect(
         layer.isinstance_of("torch.nn:Linear"),
@@ -346,7 +336,7 @@ def _memorize(
             got=type(returned).__name__,
         )
     model, labels = returned
-    _expect_module(model, call)
+    expect_module(model, call)
     labels = np.asarray(labels)
     expect(
         labels.shape == (len(X),) and labels.dtype.kind in "iu",

@@ -21,6 +21,7 @@ from harness.checks import (
     check,
     expect,
     expect_close,
+    expect_module,
     expect_shape,
     fail,
     rubric,
@@ -64,17 +65,6 @@ BATCHNORM_DISCUSSION = rubric(
         pt="Quantos parâmetros o treino só da BatchNorm ajusta, comparado com a rede inteira, e por que ele consegue acurácia não trivial?",
     ),
 )
-
-
-def _expect_module(value: object, call: str) -> object:
-    if getattr(value, "kind", None) != "module":
-        fail(
-            en="{call} should return a torch.nn.Module, got {got}.",
-            pt="{call} deveria retornar um torch.nn.Module, obteve {got}.",
-            call=call,
-            got=getattr(value, "type_name", type(value).__name__),
-        )
-    return value
 
 
 def _number(value: object, call: str) -> float:
@@ -135,7 +125,7 @@ def _judge_cosine(a: torch.Tensor, b: torch.Tensor) -> float:
 def check_ensemble_outputs_probabilities_public(ctx: CheckContext) -> None:
     """Two judge-built members: the output is (n, k) with non-negative rows summing to 1."""
     members = _members(0, 2, d_in=3, classes=4)
-    ensemble = _expect_module(
+    ensemble = expect_module(
         ctx.student.AveragingEnsemble(members), "AveragingEnsemble([member_1, member_2])"
     )
     x = torch.linspace(-1.0, 1.0, 15).reshape(5, 3)
@@ -257,7 +247,7 @@ def check_freeze_small_model_public(ctx: CheckContext) -> None:
     call = (
         "freeze_all_but_batchnorm(Sequential(Linear(4, 8), BatchNorm1d(8), ReLU(), Linear(8, 3)))"
     )
-    _expect_module(model, call)
+    expect_module(model, call)
     got = sorted(name for name, flag in _trainable(model.summary()).items() if flag)
     expect(
         got == ["1.bias", "1.weight"],
@@ -304,7 +294,7 @@ def check_ensemble_matches_mean_of_softmax(ctx: CheckContext) -> None:
         seed, count, batch, d_in, classes = case
         members = _members(seed, count, d_in, classes)
         x = _gaussian(seed, batch, d_in)
-        ensemble = _expect_module(
+        ensemble = expect_module(
             ctx.student.AveragingEnsemble(members),
             f"AveragingEnsemble(<{count} judge-built members>)",
         )
@@ -340,7 +330,7 @@ def check_ensemble_matches_mean_of_softmax(ctx: CheckContext) -> None:
 def check_single_member_ensemble_is_its_softmax(ctx: CheckContext) -> None:
     members = _members(11, 1, d_in=4, classes=5)
     x = _gaussian(11, 6, 4)
-    ensemble = _expect_module(ctx.student.AveragingEnsemble(members), "AveragingEnsemble([member])")
+    ensemble = expect_module(ctx.student.AveragingEnsemble(members), "AveragingEnsemble([member])")
     with torch.no_grad():
         want = torch.softmax(members[0](x), dim=1)
     expect_close(
@@ -360,7 +350,7 @@ def check_single_member_ensemble_is_its_softmax(ctx: CheckContext) -> None:
 def check_ensemble_registers_members(ctx: CheckContext) -> None:
     """The members' parameters are the ensemble's: counted in its summary, present in state_dict."""
     members = _members(3, 3, d_in=4, classes=3)
-    ensemble = _expect_module(
+    ensemble = expect_module(
         ctx.student.AveragingEnsemble(members), "AveragingEnsemble([m1, m2, m3])"
     )
     call = "AveragingEnsemble([m1, m2, m3])"
@@ -400,7 +390,7 @@ def check_ensemble_eval_propagates_to_members(ctx: CheckContext) -> None:
     """After ensemble.eval(), members with dropout are deterministic and match the judge's eval output."""
     members = _members(5, 2, d_in=6, classes=4, dropout=0.5)
     x = _gaussian(5, 8, 6)
-    ensemble = _expect_module(
+    ensemble = expect_module(
         ctx.student.AveragingEnsemble(members), "AveragingEnsemble([m1, m2]) (members with Dropout)"
     )
     ensemble.call_method("eval")
@@ -434,7 +424,7 @@ def check_ensemble_stable_with_large_logits(ctx: CheckContext) -> None:
         for member in members:
             member[-1].weight.mul_(3000.0)
     x = _gaussian(7, 6, 3)
-    ensemble = _expect_module(ctx.student.AveragingEnsemble(members), "AveragingEnsemble([m1, m2])")
+    ensemble = expect_module(ctx.student.AveragingEnsemble(members), "AveragingEnsemble([m1, m2])")
     expect_close(
         ensemble(x),
         _mean_softmax(members, x),
@@ -463,7 +453,7 @@ def check_trained_ensemble_accuracy(ctx: CheckContext) -> None:
     data = digits()
     ensemble = ctx.student.train_ensemble(np.array(data.X_train), np.array(data.y_train), 3, 0)
     call = ctx.student.last_call
-    _expect_module(ensemble, call)
+    expect_module(ensemble, call)
     expect(
         _is_ensemble(ensemble),
         en="{call} should return an AveragingEnsemble, got {got}.",
@@ -1228,7 +1218,7 @@ def _train_bn(ctx: CheckContext, seed: int = 0) -> tuple[dict[str, torch.Tensor]
         _bn_digits_model(), np.array(data.X_train), np.array(data.y_train), BN_EPOCHS, seed
     )
     call = ctx.student.last_call
-    _expect_module(returned, call)
+    expect_module(returned, call)
     state = returned.state_dict()
     expected = set(_bn_digits_model().state_dict())
     if not isinstance(state, dict) or set(state) != expected:
@@ -1258,7 +1248,7 @@ def check_freeze_only_batchnorm_parameters(ctx: CheckContext) -> None:
         nn.Linear(8, 3),
     )
     call = "freeze_all_but_batchnorm(<model with Conv2d, BatchNorm2d, LayerNorm, GroupNorm, BatchNorm1d, nested Sequentials>)"
-    frozen = _expect_module(ctx.student.freeze_all_but_batchnorm(model), call)
+    frozen = expect_module(ctx.student.freeze_all_but_batchnorm(model), call)
     flags = _trainable(frozen.summary())
     expected = {"1.weight", "1.bias", "7.1.weight", "7.1.bias"}
     wrong_on = sorted(n for n, f in flags.items() if f and n not in expected)
@@ -1283,7 +1273,7 @@ def check_freeze_unfreezes_frozen_batchnorm(ctx: CheckContext) -> None:
     call = (
         "freeze_all_but_batchnorm(model) where the BatchNorm's parameters had requires_grad=False"
     )
-    frozen = _expect_module(ctx.student.freeze_all_but_batchnorm(model), call)
+    frozen = expect_module(ctx.student.freeze_all_but_batchnorm(model), call)
     got = sorted(n for n, f in _trainable(frozen.summary()).items() if f)
     expect(
         got == ["1.bias", "1.weight"],
@@ -1299,7 +1289,7 @@ def check_freeze_keeps_values(ctx: CheckContext) -> None:
     model = _bn_digits_model()
     before = {k: v.clone() for k, v in model.state_dict().items()}
     call = "freeze_all_but_batchnorm(<judge's 64-256-256-10 network with BatchNorm1d>)"
-    frozen = _expect_module(ctx.student.freeze_all_but_batchnorm(model), call)
+    frozen = expect_module(ctx.student.freeze_all_but_batchnorm(model), call)
     after = frozen.state_dict()
     changed = sorted(k for k in before if k not in after or not torch.equal(after[k], before[k]))
     expect(

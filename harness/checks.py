@@ -53,6 +53,7 @@ __all__ = [
     "expect",
     "expect_close",
     "expect_equal",
+    "expect_module",
     "expect_raises",
     "expect_shape",
     "fail",
@@ -322,6 +323,18 @@ def expect_equal(
             pt="esperava-se que {what} fosse {expected}, obteve-se {got}.",
         ).format(what=Text.coerce(what), expected=describe(expected), got=describe(actual))
     )
+
+
+def expect_module(value: Any, call: Text | str = "the call") -> RemoteObject:
+    """The value must be a model: a handle to a ``torch.nn.Module`` living in the worker."""
+    if not isinstance(value, RemoteObject) or value.kind != "module":
+        fail(
+            Text(
+                en="{call} should return a torch.nn.Module, got {got}.",
+                pt="{call} deveria retornar um torch.nn.Module, obteve {got}.",
+            ).format(call=Text.coerce(call), got=getattr(value, "type_name", type(value).__name__))
+        )
+    return value
 
 
 def expect_raises(exception: str, function: Any, *args: Any, **kwargs: Any) -> None:

@@ -18,6 +18,7 @@ from harness.checks import (
     check,
     expect,
     expect_close,
+    expect_module,
     expect_shape,
     fail,
     rubric,
@@ -36,20 +37,9 @@ MEMORIZATION_DISCUSSION = rubric(
 )
 
 
-def _expect_module(value: object, call: str) -> object:
-    if getattr(value, "kind", None) != "module":
-        fail(
-            en="{call} should return a torch.nn.Module, got {got}.",
-            pt="{call} deveria retornar um torch.nn.Module, obteve {got}.",
-            call=call,
-            got=getattr(value, "type_name", type(value).__name__),
-        )
-    return value
-
-
 @check("2.1", points=1, category="shape", hidden=False)
 def check_power_mlp_output_shape_public(ctx: CheckContext) -> None:
-    model = _expect_module(ctx.student.make_power_mlp(4, 2, 3, 5), ctx.student.last_call)
+    model = expect_module(ctx.student.make_power_mlp(4, 2, 3, 5), ctx.student.last_call)
     out = model(torch.zeros(7, 4))
     expect_shape(
         out, (7, 5), what="model(x) for x of shape (7, 4)", context="make_power_mlp(4, 2, 3, 5)"
@@ -62,7 +52,7 @@ def check_pca_to_linear_public(ctx: CheckContext) -> None:
 
     X = np.random.default_rng(0).normal(size=(40, 5)) + 3.0
     pca = PCA(n_components=2).fit(X)
-    layer = _expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
+    layer = expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
     got = layer(torch.as_tensor(X, dtype=torch.float32))
     expect_close(
         got,

@@ -23,6 +23,7 @@ from harness.checks import (
     check,
     expect,
     expect_close,
+    expect_module,
     expect_shape,
     fail,
     rubric,
@@ -66,17 +67,6 @@ BATCHNORM_DISCUSSION = rubric(
         pt="Quantos parâmetros o treino só da BatchNorm ajusta, comparado com a rede inteira, e por que ele consegue acurácia não trivial?",
     ),
 )
-
-
-def _expect_module(value: object, call: str) -> object:
-    if getattr(value, "kind", None) != "module":
-        fail(
-            en="{call} should return a torch.nn.Module, got {got}.",
-            pt="{call} deveria retornar um torch.nn.Module, obteve {got}.",
-            call=call,
-            got=getattr(value, "type_name", type(value).__name__),
-        )
-    return value
 
 
 def _number(value: object, call: str) -> float:
@@ -137,7 +127,7 @@ def _judge_cosine(a: torch.Tensor, b: torch.Tensor) -> float:
 def check_ensemble_outputs_probabilities_public(ctx: CheckContext) -> None:
     """Two judge-built members: the output is (n, k) with non-negative rows summing to 1."""
     members = _members(0, 2, d_in=3, classes=4)
-    ensemble = _expect_module(
+    ensemble = expect_module(
         ctx.student.AveragingEnsemble(members), "AveragingEnsemble([member_1, member_2])"
     )
     x = torch.linspace(-1.0, 1.0, 15).reshape(5, 3)
@@ -259,7 +249,7 @@ def check_freeze_small_model_public(ctx: CheckContext) -> None:
     call = (
         "freeze_all_but_batchnorm(Sequential(Linear(4, 8), BatchNorm1d(8), ReLU(), Linear(8, 3)))"
     )
-    _expect_module(model, call)
+    expect_module(model, call)
     got = sorted(name for name, flag in _trainable(model.summary()).items() if flag)
     expect(
         got == ["1.bias", "1.weight"],

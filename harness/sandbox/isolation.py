@@ -397,6 +397,22 @@ def gpu_devices() -> list[str]:
     return found
 
 
+def children_of(parent: int) -> list[int]:
+    """Pids whose parent is ``parent`` (read from /proc; for sweeping escaped processes)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(entry))
+    return found
+
+
 def default_visible_paths() -> list[str]:
     """What a worker must see: system libraries, the interpreter, the environment, the harness."""
     harness_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -493,20 +493,13 @@ class Launcher:
         """
         if self._level not in (isolation.RLIMITS, isolation.UNPRIVILEGED_USER):
             return
-        mine = os.getpid()
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit() or int(entry) in LEGITIMATE_CHILDREN:
+        for pid in isolation.children_of(os.getpid()):
+            if pid in LEGITIMATE_CHILDREN:
                 continue
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as handle:
-                    fields = handle.read().rsplit(b")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == mine:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(int(entry), signal.SIGKILL)
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(int(entry), os.WNOHANG)
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
 
 
 def _read_worker_pid(

@@ -95,18 +95,10 @@ def _child(request: dict, fds: list[int]) -> None:
 
 def _sweep(known: set[int]) -> None:
     """Kill processes reparented to us that are not supervisors we forked (escaped daemons)."""
-    mine = os.getpid()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit() or int(entry) in known:
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == mine:
+    for pid in isolation.children_of(os.getpid()):
+        if pid not in known:
             with contextlib.suppress(OSError):
-                os.kill(int(entry), signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
 
 
 def _alive(pid: int) -> bool:
