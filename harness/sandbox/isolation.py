@@ -209,6 +209,11 @@ def _build_root(spec: SandboxSpec) -> None:
     root = spec.root_dir
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "size=16m,mode=0755")
+    # the private /tmp first: the checkout, the environment or the workdir may live under /tmp
+    os.makedirs(root + "/tmp", exist_ok=True)
+    _mount(
+        "tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={spec.tmp_size_mb}m,mode=1777"
+    )
     for path in spec.visible:
         target = root + path
         if os.path.islink(path) and os.path.dirname(path) == "/":
@@ -218,11 +223,7 @@ def _build_root(spec: SandboxSpec) -> None:
             continue
         _make_mount_point(target, os.path.isdir(path))
         _bind(path, target, read_only=True, extra=_flags_of(path))
-    os.makedirs(root + "/tmp", exist_ok=True)
-    _mount(
-        "tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={spec.tmp_size_mb}m,mode=1777"
-    )
-    work_target = root + spec.workdir  # after /tmp: the workdir usually lives under it
+    work_target = root + spec.workdir
     _make_mount_point(work_target, True)
     _bind(spec.workdir, work_target, read_only=False, extra=0)
     os.makedirs(root + "/proc", exist_ok=True)
