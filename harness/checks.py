@@ -34,6 +34,10 @@ from harness.i18n import Text
 from harness.judge.describe import call_repr, describe
 from harness.judge.errors import ReferenceUnavailable, SubmissionProblem
 from harness.judge.handles import RemoteModule, RemoteObject
+
+# standard figures for the report (graders import only this module): bars student vs reference,
+# curves (learning rate, training), loss surfaces
+from harness.plots import bars_vs_reference, curves, loss_surface
 from harness.records import CATEGORIES, Artifact, Localized
 
 __all__ = [
@@ -47,8 +51,10 @@ __all__ = [
     "SubmissionProblem",
     "Text",
     "as_array",
+    "bars_vs_reference",
     "call_repr",
     "check",
+    "curves",
     "describe",
     "expect",
     "expect_close",
@@ -58,6 +64,7 @@ __all__ = [
     "expect_shape",
     "fail",
     "for_all",
+    "loss_surface",
     "rubric",
 ]
 

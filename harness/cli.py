@@ -4,6 +4,9 @@ grade all SUBMISSIONS --out OUT     grade every submission (incremental, resumab
 grade check ASSIGNMENT FILE         a student's local run of the public checks
 grade release [ID ...] [--check]    regenerate stubs, notebooks and public checks
 grade report OUT                    re-render the reports from the gradebook
+grade serve OUT                     local web app where TAs score the rubric items
+grade export OUT --format F         Moodle/Canvas CSV or Gradescope results.json per submission
+grade gradescope                    grade /autograder/submission inside Gradescope
 grade schema                        JSON schema of results.json
 """
 
@@ -328,6 +331,163 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- TAs and exports: grade serve / grade export / grade gradescope -----------------------------------
+
+
+def _gradebook_path(out: Path, lang: str) -> Path:
+    from harness.report.ui_text import ui
+
+    database = out / "gradebook.sqlite"
+    if not database.exists():
+        raise CliError(ui("cli_no_gradebook", lang, out=out))
+    return database
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from harness.report.ui_text import ui
+    from harness.serve import RemoteHostRefused, make_server, serve
+
+    lang = _language(args.lang)
+    out = Path(args.out)
+    database = _gradebook_path(out, lang)
+    try:
+        server = make_server(
+            out, host=args.host, port=args.port, lang=lang, allow_remote=args.allow_remote
+        )
+    except RemoteHostRefused:
+        raise CliError(ui("cli_remote_refused", lang, host=args.host)) from None
+    except OSError as exc:
+        raise CliError(
+            ui("cli_port_busy", lang, host=args.host, port=args.port, detail=exc.strerror or exc)
+        ) from None
+    if args.allow_remote:
+        print(ui("cli_remote_warning", lang, host=args.host), file=sys.stderr, flush=True)
+    print(ui("cli_serving", lang, url=server.url, path=database), flush=True)
+    serve(server)
+    print(ui("cli_serve_stopped", lang), file=sys.stderr, flush=True)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from harness.exports import RosterError, default_destination, export, read_roster, unmatched
+    from harness.report.ui_text import ui
+
+    lang = _language(args.lang)
+    out = Path(args.out)
+    database = _gradebook_path(out, lang)
+    roster = None
+    if args.roster:
+        roster_path = Path(args.roster)
+        if not roster_path.is_file():
+            raise CliError(ui("cli_roster_missing", lang, path=roster_path))
+        try:
+            roster = read_roster(roster_path)
+        except (RosterError, UnicodeDecodeError) as exc:
+            raise CliError(ui("cli_roster_bad", lang, path=roster_path, detail=exc)) from None
+    with Gradebook(database) as gradebook:
+        results = gradebook.results()
+    missing = unmatched(results, roster)
+    if missing:
+        names = ", ".join(missing[:10]) + (" ..." if len(missing) > 10 else "")
+        print(
+            ui("cli_roster_unmatched", lang, count=len(missing), names=names),
+            file=sys.stderr,
+        )
+    dest = Path(args.dest) if args.dest else default_destination(out, args.format)
+    written = export(results, args.format, dest, roster=roster, lang=lang)
+    if args.format != "gradescope":
+        for path in written:
+            print(ui("cli_wrote", lang, path=path))
+    print(ui("cli_export_done", lang, format=args.format, count=len(written), dest=dest))
+    return EXIT_OK
+
+
+def _gradescope_file(
+    folder: Path, known: set[str], wanted: str | None, lang: str
+) -> tuple[str, Path]:
+    """The file to grade in Gradescope's submission folder, and its assignment."""
+    from harness.report.ui_text import ui
+
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix in (".py", ".ipynb")
+        and not any(part.startswith((".", "__")) for part in p.relative_to(folder).parts)
+    )
+    # a .py file wins over a notebook of the same assignment, a shallower one over a deeper one
+    files.sort(key=lambda p: (p.suffix != ".py", len(p.relative_to(folder).parts), str(p)))
+    if wanted is not None:
+        named = [p for p in files if p.stem == wanted]
+        if named:
+            return wanted, named[0]
+        if len(files) == 1:
+            return wanted, files[0]
+        raise CliError(
+            ui("cli_gs_no_file", lang, path=folder, expected=f"{wanted}.py, {wanted}.ipynb")
+        )
+    found = sorted({p.stem for p in files if p.stem in known})
+    if not found:
+        expected = ", ".join(f"{a}.py" for a in sorted(known)) or "?"
+        raise CliError(ui("cli_gs_no_file", lang, path=folder, expected=expected))
+    if len(found) > 1:
+        raise CliError(ui("cli_gs_ambiguous", lang, path=folder, found=", ".join(found)))
+    return found[0], next(p for p in files if p.stem == found[0])
+
+
+def _gradescope_student(folder: Path) -> str:
+    """The submitter's e-mail from Gradescope's submission_metadata.json, else 'student'."""
+    metadata = folder.parent / "submission_metadata.json"
+    try:
+        users = json.loads(metadata.read_text(encoding="utf-8")).get("users") or []
+        email = str(users[0].get("email") or "").strip()
+    except (OSError, ValueError, AttributeError, IndexError, TypeError):
+        return "student"
+    return email or "student"
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from harness.exports import gradescope_result
+    from harness.judge.runner import Judge, JudgeOptions
+    from harness.outputs import write_atomic
+    from harness.report.ui_text import ui
+
+    lang = _language(args.lang)
+    folder = Path(args.submission)
+    results_path = Path(args.results)
+    course = _course(args)
+    if not folder.is_dir():
+        raise CliError(ui("cli_gs_no_submission", lang, path=folder))
+    known = set(course.assignments())
+    if args.assignment:
+        course.assignment(args.assignment)
+    assignment, path = _gradescope_file(folder, known, args.assignment, lang)
+    with Judge(course, JudgeOptions(lang=lang)) as judge:
+        result = judge.grade_bytes(
+            student=_gradescope_student(folder),
+            assignment_id=assignment,
+            relative=str(path.relative_to(folder)),
+            raw=path.read_bytes(),
+            suffix=path.suffix,
+        )
+        incidents = list(judge.incidents)
+    data = gradescope_result(result, lang=lang, include_rubric=False)
+    write_atomic(results_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    for incident in incidents:
+        print(f"grader error: {incident.check}: {incident.detail}", file=sys.stderr)
+    print(
+        ui(
+            "cli_gs_done",
+            lang,
+            assignment=assignment,
+            score=f"{result.score:g}",
+            max=f"{result.max_score:g}",
+            path=results_path,
+        )
+    )
+    return EXIT_GRADER_INCIDENTS if incidents else EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(results_schema(), indent=2, sort_keys=True))
     return EXIT_OK
@@ -385,6 +545,56 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("out")
     report.add_argument("--lang", default=DEFAULT_LANGUAGE)
     report.set_defaults(handler=cmd_report)
+
+    serve_ = commands.add_parser(
+        "serve", help="local web app where TAs enter rubric scores (stored in OUT/gradebook.sqlite)"
+    )
+    serve_.add_argument("out", help="output folder of `grade all` (holds gradebook.sqlite)")
+    serve_.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only)",
+    )
+    serve_.add_argument("--port", type=int, default=0, help="port (default 0: any free port)")
+    serve_.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback (the app has no login: trusted networks only)",
+    )
+    serve_.add_argument("--lang", default=DEFAULT_LANGUAGE, help="pt-BR (default) or en")
+    serve_.set_defaults(handler=cmd_serve)
+
+    export_ = commands.add_parser(
+        "export",
+        help="grades for Moodle or Canvas (CSV) or Gradescope (results.json per submission)",
+    )
+    export_.add_argument("out", help="output folder of `grade all` (holds gradebook.sqlite)")
+    export_.add_argument("--format", required=True, choices=["moodle", "canvas", "gradescope"])
+    export_.add_argument(
+        "--roster",
+        help="CSV mapping student folders to platform ids: student,name,email,sis_id,login,canvas_id,section",
+    )
+    export_.add_argument(
+        "--dest",
+        help="file (moodle, canvas) or folder (gradescope) to write; default OUT/exports/FORMAT.csv or OUT/exports/gradescope/",
+    )
+    export_.add_argument(
+        "--lang", default=DEFAULT_LANGUAGE, help="language of feedback texts: pt-BR (default) or en"
+    )
+    export_.set_defaults(handler=cmd_export)
+
+    gs = commands.add_parser(
+        "gradescope", help="grade a submission inside Gradescope's autograder container"
+    )
+    gs.add_argument(
+        "--submission", default="/autograder/submission", help="folder with the submitted file"
+    )
+    gs.add_argument(
+        "--results", default="/autograder/results/results.json", help="where to write results.json"
+    )
+    gs.add_argument("--assignment", help="assignment id (default: from the submitted file's name)")
+    common(gs)
+    gs.set_defaults(handler=cmd_gradescope)
 
     schema = commands.add_parser("schema", help="print the JSON schema of results.json")
     schema.set_defaults(handler=cmd_schema)
