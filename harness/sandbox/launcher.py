@@ -268,9 +268,12 @@ class Launcher:
         isolation: str = "auto",
         start: str = "auto",
         device: str = "cpu",
+        extra_visible: tuple[str, ...] = (),
     ) -> None:
         self.limits = limits or Limits()
         self.device = device
+        #: more read-only paths a worker may see at the namespace level (tests, special courses)
+        self.extra_visible = tuple(extra_visible)
         self.python = python or sys.executable
         self.requested = isolation
         self.requested_start = os.environ.get("PCS_WORKER_START", start)
@@ -374,7 +377,7 @@ class Launcher:
             level=level,
             workdir=workdir,
             root_dir=os.path.join(base, "root"),
-            visible=isolation.default_visible_paths(),
+            visible=[*isolation.default_visible_paths(), *self.extra_visible],
             uid=self.uid,
             gid=self.uid,
             memory_mb=limits.memory_mb,
