@@ -3,10 +3,12 @@
 grade all SUBMISSIONS --out OUT     grade every submission (incremental, resumable)
 grade check ASSIGNMENT FILE         a student's local run of the public checks
 grade release [ID ...] [--check]    regenerate stubs, notebooks and public checks
+grade release --student DIR         what students receive (no graders, no solutions)
 grade report OUT                    re-render the reports from the gradebook
 grade serve OUT                     local web app where TAs score the rubric items
 grade export OUT --format F         Moodle/Canvas CSV or Gradescope results.json per submission
 grade gradescope                    grade /autograder/submission inside Gradescope
+grade import moodle|canvas ZIP --to SUBMISSIONS   an LMS download as one folder per student
 grade schema                        JSON schema of results.json
 """
 
@@ -218,7 +220,7 @@ def cmd_all(args: argparse.Namespace) -> int:
                         f"== {incident.assignment} / {incident.student} / {incident.check}\n{incident.detail}\n"
                     )
             print(
-                f"grade all: {len(judge.incidents)} grader errors (bugs in the graders), see {log}",
+                f"grade all: {len(incidents)} grader errors (bugs in the graders), see {log}",
                 file=sys.stderr,
             )
         print(f"Report: {index.resolve()}")
@@ -297,6 +299,19 @@ def cmd_release(args: argparse.Namespace) -> int:
     ids = args.assignments or None
     for assignment_id in ids or []:
         course.assignment(assignment_id)
+    if args.student:
+        from harness.bundle import BundleError, build_student_bundle, summary_lines
+
+        if ids or args.check:
+            raise CliError("--student writes every assignment: give it no ID and no --check")
+        try:
+            bundle = build_student_bundle(course, Path(args.student), force=args.force)
+        except (BundleError, MarkerError) as exc:
+            raise CliError(str(exc)) from None
+        print("\n".join(summary_lines(bundle)))
+        return EXIT_OK
+    if args.force:
+        raise CliError("--force only applies to --student DIR")
     try:
         if args.check:
             stale = stale_files(course, ids)
@@ -314,6 +329,26 @@ def cmd_release(args: argparse.Namespace) -> int:
         print(f"wrote {path.relative_to(course.root)}")
     if not changed:
         print("all released files were already up to date")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from harness.course import Course, find_course_root
+    from harness.release import release
+    from harness.scaffold import ScaffoldError, new_assignment
+
+    root = Path(args.course) if args.course else find_course_root()
+    try:
+        written = new_assignment(root, args.id, args.title)
+    except ScaffoldError as exc:
+        raise CliError(str(exc)) from None
+    written += release(Course(root), [args.id])
+    for path in written:
+        print(f"wrote {path.relative_to(root)}")
+    print(
+        f"next: replace the example exercise, write >= 8 mutants and >= 2 alternatives, then "
+        f"`PCS_TEST_ASSIGNMENTS={args.id} make test` (README: Adding an assignment)"
+    )
     return EXIT_OK
 
 
@@ -488,6 +523,43 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
     return EXIT_GRADER_INCIDENTS if incidents else EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from harness.exports import RosterError
+    from harness.lms_import import ImportInputError, import_archive, read_lms_roster, summary_lines
+    from harness.report.ui_text import ui
+
+    lang = _language(args.lang)
+    course = _course(args)
+    if args.assignment:
+        course.assignment(args.assignment)
+    roster = roster_path = None
+    if args.roster:
+        roster_path = Path(args.roster)
+        if not roster_path.is_file():
+            raise CliError(ui("cli_roster_missing", lang, path=roster_path))
+        try:
+            roster = read_lms_roster(roster_path, args.lms)
+        except (RosterError, UnicodeDecodeError) as exc:
+            raise CliError(ui("cli_roster_bad", lang, path=roster_path, detail=exc)) from None
+    to = Path(args.to)
+    try:
+        manifest = import_archive(
+            args.lms,
+            Path(args.archive),
+            to,
+            assignments=course.assignments(),
+            roster=roster,
+            roster_path=roster_path,
+            assignment=args.assignment,
+            force=args.force,
+            lang=lang,
+        )
+    except ImportInputError as exc:
+        raise CliError(exc.text.render(lang)) from None
+    print("\n".join(summary_lines(manifest, to, lang)))
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     print(json.dumps(results_schema(), indent=2, sort_keys=True))
     return EXIT_OK
@@ -535,9 +607,23 @@ def build_parser() -> argparse.ArgumentParser:
     common(check)
     check.set_defaults(handler=cmd_check)
 
+    new = commands.add_parser("new", help="scaffold a new assignment (reference, grader, tests)")
+    new.add_argument("id", help="assignment id, e.g. ch06_convolutions")
+    new.add_argument("--title", help="title for the statement (default: from the id)")
+    new.add_argument("--course")
+    new.set_defaults(handler=cmd_new)
+
     rel = commands.add_parser("release", help="regenerate stubs, notebooks and public checks")
     rel.add_argument("assignments", nargs="*")
     rel.add_argument("--check", action="store_true", help="only report stale files (exit 1 if any)")
+    rel.add_argument(
+        "--student",
+        metavar="DIR",
+        help="write what students receive into DIR (no graders, no solutions; pip-installable)",
+    )
+    rel.add_argument(
+        "--force", action="store_true", help="with --student: replace a previous bundle in DIR"
+    )
     rel.add_argument("--course")
     rel.set_defaults(handler=cmd_release)
 
@@ -595,6 +681,27 @@ def build_parser() -> argparse.ArgumentParser:
     gs.add_argument("--assignment", help="assignment id (default: from the submitted file's name)")
     common(gs)
     gs.set_defaults(handler=cmd_gradescope)
+
+    import_ = commands.add_parser(
+        "import", help="turn a Moodle or Canvas submissions download into SUBMISSIONS"
+    )
+    import_.add_argument("lms", choices=["moodle", "canvas"], help="where the zip comes from")
+    import_.add_argument("archive", help="the zip downloaded from the LMS")
+    import_.add_argument(
+        "--to", required=True, help="submissions folder to fill (one folder per student)"
+    )
+    import_.add_argument(
+        "--roster",
+        help="CSV mapping LMS ids to student folders: student plus moodle_id or canvas_id (columns of grade export --roster)",
+    )
+    import_.add_argument(
+        "--assignment", help="assignment id of every file (default: from each file's name)"
+    )
+    import_.add_argument(
+        "--force", action="store_true", help="replace files already in SUBMISSIONS"
+    )
+    common(import_)
+    import_.set_defaults(handler=cmd_import)
 
     schema = commands.add_parser("schema", help="print the JSON schema of results.json")
     schema.set_defaults(handler=cmd_schema)

@@ -57,6 +57,10 @@ def find_course_root(start: Path | None = None) -> Path:
     )
 
 
+#: what `grade import` leaves at the top of a submissions folder (not a submission)
+IMPORT_MANIFEST = "import.json"
+
+
 @dataclass
 class Course:
     root: Path
@@ -124,7 +128,7 @@ def find_submissions(root: Path, known: set[str], only: set[str] | None = None) 
     discovery = Discovery()
     for entry in sorted(root.iterdir()):
         relative = entry.name
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name == IMPORT_MANIFEST:
             continue
         if not entry.is_dir():
             discovery.skipped.append((relative, "not inside a student folder"))

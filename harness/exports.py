@@ -37,7 +37,16 @@ from harness.report.ui_text import ui
 FORMATS = ("moodle", "canvas", "gradescope")
 
 #: Columns of ``--roster``: ``student`` (the submission folder name) is required, the rest optional.
-ROSTER_COLUMNS = ("student", "name", "email", "sis_id", "login", "canvas_id", "section")
+ROSTER_COLUMNS = (
+    "student",
+    "name",
+    "email",
+    "sis_id",
+    "login",
+    "canvas_id",
+    "moodle_id",
+    "section",
+)
 
 MOODLE_ID_COLUMNS = ("ID number", "Email address", "Full name")
 CANVAS_ID_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
@@ -62,6 +71,8 @@ class RosterEntry:
     sis_id: str = ""
     login: str = ""
     canvas_id: str = ""
+    #: the Moodle participant id in e-Disciplinas' download names (`grade import moodle`)
+    moodle_id: str = ""
     section: str = ""
 
     @classmethod

@@ -110,10 +110,15 @@ class Gradebook:
         ).fetchone()
         return self._merge(SubmissionResult.model_validate_json(row[0])) if row else None
 
-    def results(self) -> list[SubmissionResult]:
-        """Every stored grade, with TA rubric scores merged in, ordered by student then assignment."""
+    def results(self, *, files: bool = True) -> list[SubmissionResult]:
+        """Every stored grade, with TA rubric scores merged in, ordered by student then assignment.
+
+        ``files=False`` leaves the submitted files out (``submitted`` is None), which pages that
+        list many submissions do not need.
+        """
+        column = "result_json" if files else "json_remove(result_json, '$.submitted')"
         rows = self.db.execute(
-            "SELECT result_json FROM submissions ORDER BY student, assignment"
+            f"SELECT {column} FROM submissions ORDER BY student, assignment"
         ).fetchall()
         return [self._merge(SubmissionResult.model_validate_json(row[0])) for row in rows]
 

@@ -95,6 +95,18 @@ FILE_NOT_UTF8 = Text(
     en="The file is not UTF-8 text ({detail}).",
     pt="O arquivo não é texto UTF-8 ({detail}).",
 )
+CELL_SYNTAX_ERROR = Text(
+    en="Notebook cell {cell} was skipped: {exc_type} at line {line} of the cell: {detail}. The other cells still ran; what this cell defines is missing.",
+    pt="A célula {cell} do notebook foi ignorada: {exc_type} na linha {line} da célula: {detail}. As outras células foram executadas; o que esta célula define está faltando.",
+)
+CELL_RAISED = Text(
+    en="Notebook cell {cell} stopped at line {line} of the cell with {exc_type}: {exc_message}{where}; the rest of that cell was skipped. The other cells still ran.",
+    pt="A célula {cell} do notebook parou na linha {line} da célula com {exc_type}: {exc_message}{where}; o restante dessa célula foi ignorado. As outras células foram executadas.",
+)
+CELL_PROBLEMS_MORE = Text(
+    en="... and {count} more notebook cells failed (the first failure often causes the next ones).",
+    pt="... e mais {count} células do notebook falharam (a primeira falha costuma causar as seguintes).",
+)
 SKIPPED_AFTER_IMPORT_FAILURE = Text(
     en="Not run, because your file could not be loaded (see above).",
     pt="Não executada, pois seu arquivo não pôde ser carregado (veja acima).",
@@ -102,6 +114,10 @@ SKIPPED_AFTER_IMPORT_FAILURE = Text(
 
 # -- check outcomes -------------------------------------------------------------------------------------
 PASSED = Text(en="Passed.", pt="Passou.")
+REQUIREMENT_FAILED = Text(
+    en="this property is only evidence when the function also computes the right thing, and {check} did not pass.",
+    pt="esta propriedade só é evidência quando a função também calcula o resultado certo, e {check} não passou.",
+)
 GRADER_ERROR = Text(
     en="This check could not be evaluated because of a problem in the grader itself, not in your code; the course staff has been told.",
     pt="Esta verificação não pôde ser avaliada por um problema no próprio corretor, não no seu código; a equipe do curso foi avisada.",

@@ -3,19 +3,21 @@
 Notebooks are read as data (nbformat), never executed by the judge. Code cells are joined in order;
 IPython-only lines (``%magic``, ``!shell``, ``x = !cmd``, ``obj?``, ``get_ipython()``) and cell magics
 (``%%...``) are replaced by ``pass`` so that the rest still runs as plain Python, and every line
-keeps a pointer back to its cell for error messages.
+keeps a pointer back to its cell for error messages. The worker runs the code cells one by one, as
+Jupyter does (``PreparedSource.cells``): a cell that does not compile or raises is reported and the
+cells after it still run.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness import messages
 from harness.i18n import Text
-from harness.judge.errors import SourceLocator
-from harness.judge.session import PreparedSource
+from harness.remote.errors import SourceLocator
 
 IPYTHON_LINE = re.compile(
     r"""^\s*(?:[%!]|[\w.\[\], ]+\s*=\s*[%!]|[\w.]+\?{1,2}\s*$|.*\bget_ipython\(\))"""
@@ -28,6 +30,19 @@ class SourceError(Exception):
     def __init__(self, text: Text) -> None:
         super().__init__(text.en)
         self.text = text
+
+
+@dataclass
+class PreparedSource:
+    """Python source to import in the worker, and how to map its lines back to the student's."""
+
+    text: str
+    locator: SourceLocator = field(default_factory=SourceLocator)
+    filename: str = "submission.py"
+    #: a notebook's code cells as (cell number, first line, last line) of ``text``: the worker runs
+    #: them one by one, as Jupyter does, and a cell that fails is reported and the next cells run;
+    #: None (a ``.py`` file): the whole text is imported at once and any error fails the import
+    cells: list[tuple[int, int, int]] | None = None
 
 
 def _clean_cell(lines: list[str]) -> list[str]:
@@ -61,6 +76,7 @@ def notebook_to_source(raw: bytes) -> PreparedSource:
         raise SourceError(messages.NOTEBOOK_UNREADABLE.format(detail="it has no list of cells"))
     out_lines: list[str] = []
     locator = SourceLocator()
+    code_cells: list[tuple[int, int, int]] = []
     for number, cell in enumerate(cells, start=1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
@@ -75,11 +91,14 @@ def notebook_to_source(raw: bytes) -> PreparedSource:
         if lines and lines[0].lstrip().startswith("%%"):
             lines = [f"pass  # cell magic {lines[0].strip()[:40]!r} skipped by the grader"]
         out_lines.append(f"# --- cell {number} ---")
+        first = len(out_lines) + 1
         for cell_line, line in enumerate(_clean_cell(lines), start=1):
             out_lines.append(line)
             locator.cell_of_line[len(out_lines)] = (number, cell_line)
+        if len(out_lines) >= first:
+            code_cells.append((number, first, len(out_lines)))
         out_lines.append("")
-    return PreparedSource(text="\n".join(out_lines) + "\n", locator=locator)
+    return PreparedSource(text="\n".join(out_lines) + "\n", locator=locator, cells=code_cells)
 
 
 def python_to_source(raw: bytes) -> PreparedSource:

@@ -12,7 +12,7 @@ import json
 import os
 from pathlib import Path
 
-from harness.records import RESULTS_ADAPTER, RunInfo, SubmissionResult
+from harness.records import RunInfo, SubmissionResult, results_json
 from harness.report.render import render_report
 
 
@@ -63,10 +63,7 @@ def write_outputs(
 ) -> Path:
     """results.json, grades.csv, run.json and the report; returns the report's index path."""
     results = sorted(results, key=lambda r: (r.student, r.assignment))
-    write_atomic(
-        out / "results.json",
-        RESULTS_ADAPTER.dump_json(results, indent=2, by_alias=True).decode() + "\n",
-    )
+    write_atomic(out / "results.json", results_json(results))
     write_atomic(out / "grades.csv", grades_csv(results))
     if run is not None:
         write_atomic(out / "run.json", run.model_dump_json(indent=2) + "\n")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic.json_schema import SkipJsonSchema
 
 Category = Literal[
     "correctness",
@@ -78,6 +79,22 @@ class CheckResult(_Record):
     )
 
 
+class WrittenAnswer(_Record):
+    """What a student wrote in the answer slot of a rubric item, read from the file as data.
+
+    The judge reads it from the notebook's JSON or the ``.py`` text (never by running the file):
+    see :mod:`harness.answers` for the slots' convention.
+    """
+
+    state: Literal["answered", "blank", "missing"] = Field(
+        description="answered; blank: the slot is in the file but empty; missing: no slot found"
+    )
+    text: str = Field(default="", description="the answer as written (markdown), capped")
+    cell: int | None = Field(default=None, description="notebook cell of the slot (1-based)")
+    line: int | None = Field(default=None, description="line of the slot's heading (.py files)")
+    truncated: bool = False
+
+
 class RubricResult(_Record):
     """A written part scored by a TA; ``points`` stays null until someone scores it."""
 
@@ -89,6 +106,27 @@ class RubricResult(_Record):
     comment: str = ""
     reviewer: str | None = None
     updated_at: str | None = None
+    answer: WrittenAnswer | None = Field(
+        default=None,
+        description="the student's written answer (null: not read, e.g. graded before answers were)",
+    )
+
+
+class SubmittedFile(_Record):
+    """The submitted file as kept in the gradebook for the TA's page (never in results.json).
+
+    ``text`` is the ``.py`` source, or the notebook's JSON with oversized outputs shortened and
+    outputs that only a live kernel could show (scripts, widgets) dropped. Format ``text``: a file
+    that could not be read as a notebook, shown as it is.
+    """
+
+    format: Literal["python", "notebook", "text"]
+    text: str
+    size_bytes: int = 0
+    lines: int = 0
+    cells: int = 0
+    trimmed: int = Field(default=0, description="outputs or cells shortened or left out")
+    truncated: bool = Field(default=False, description="the text was cut at the size limit")
 
 
 class SubmissionResult(_Record):
@@ -109,12 +147,20 @@ class SubmissionResult(_Record):
         default=None, description="why the file could not be loaded at all (then every check is 0)"
     )
     errors: Localized | None = None
+    cell_problems: list[Localized] = Field(
+        default_factory=list,
+        description="notebook cells that failed while loading and were skipped (the other cells ran)",
+    )
     import_output: CapturedOutput | None = None
     duration_s: float = 0.0
     graded_at: str = ""
     isolation: str = ""
     harness_version: str = ""
     language: str = "pt-BR"
+    submitted: SkipJsonSchema[SubmittedFile | None] = Field(
+        default=None,
+        description="the file itself, for the TA's page; kept in the gradebook, not in results.json",
+    )
 
     def with_totals(self) -> SubmissionResult:
         """Recompute every score from the checks and rubric entries (never trust stored sums)."""
@@ -155,6 +201,18 @@ class RunInfo(_Record):
 
 
 RESULTS_ADAPTER: TypeAdapter[list[SubmissionResult]] = TypeAdapter(list[SubmissionResult])
+
+
+#: fields of a SubmissionResult kept in the gradebook but left out of results.json
+GRADEBOOK_ONLY_FIELDS = frozenset({"submitted"})
+
+
+def results_json(results: list[SubmissionResult]) -> str:
+    """``results.json``: the results without what only the gradebook keeps (the files)."""
+    data = RESULTS_ADAPTER.dump_json(
+        results, indent=2, by_alias=True, exclude={"__all__": set(GRADEBOOK_ONLY_FIELDS)}
+    )
+    return data.decode() + "\n"
 
 
 def results_schema() -> dict:

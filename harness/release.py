@@ -10,15 +10,23 @@ From ``reference_solutions/ID.py``:
 From ``graders/ID.py``: ``assignments/ID/public_checks.py``, the grader without its
 ``# BEGIN HIDDEN`` ... ``# END HIDDEN`` regions, so students run the public checks and never see
 hidden ones.
+
+``grade release --student DIR`` (:mod:`harness.bundle`) writes the same files, the engine and an
+installable ``pyproject.toml`` into a folder for students, without ``graders/`` or
+``reference_solutions/``.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.answers import METADATA_KEY as ANSWER_METADATA_KEY
+from harness.answers import readme_section as answers_readme_section
+from harness.answers import slot_name
 from harness.course import Assignment, Course
 
 STUB_BODY = 'raise NotImplementedError("Implemente esta função / implement this function")'
@@ -29,14 +37,19 @@ class MarkerError(ValueError):
     """Unbalanced or misplaced solution markers, with the line number."""
 
 
-def _strip_regions(text: str, *, replace: dict[str, str | None], source: str) -> str:
-    """Drop (or replace) marked regions; ``replace`` maps a region kind to its stand-in line."""
-    out: list[str] = []
+def _walk_regions(
+    text: str, kinds: Collection[str], *, source: str
+) -> Iterator[tuple[int, str, str | None, re.Match[str] | None]]:
+    """Every line with its number and the kind of marked region it lies in (None: outside).
+
+    Marker lines of ``kinds`` come with their match (and the region they open or close); markers
+    of other kinds are plain lines. Unbalanced or nested markers raise :class:`MarkerError`.
+    """
     open_kind: str | None = None
     open_line = 0
     for number, line in enumerate(text.splitlines(), start=1):
         match = MARKER.match(line)
-        if match and match["what"] in replace:
+        if match and match["what"] in kinds:
             kind, what = match["kind"], match["what"]
             if kind == "BEGIN":
                 if open_kind is not None:
@@ -44,21 +57,47 @@ def _strip_regions(text: str, *, replace: dict[str, str | None], source: str) ->
                         f"{source}:{number}: BEGIN {what} inside an open {open_kind} region (line {open_line})"
                     )
                 open_kind, open_line = what, number
-                stand_in = replace[what]
-                if stand_in is not None:
-                    out.append(match["indent"] + stand_in)
+                yield number, line, what, match
             else:
                 if open_kind != what:
                     raise MarkerError(
                         f"{source}:{number}: END {what} without a matching BEGIN {what}"
                     )
                 open_kind = None
+                yield number, line, what, match
             continue
-        if open_kind is None:
-            out.append(line)
+        yield number, line, open_kind, None
     if open_kind is not None:
         raise MarkerError(f"{source}:{open_line}: BEGIN {open_kind} is never closed")
+
+
+def _strip_regions(text: str, *, replace: dict[str, str | None], source: str) -> str:
+    """Drop (or replace) marked regions; ``replace`` maps a region kind to its stand-in line."""
+    out: list[str] = []
+    for _, line, kind, match in _walk_regions(text, replace, source=source):
+        if match is not None:
+            stand_in = replace[match["what"]]
+            if match["kind"] == "BEGIN" and stand_in is not None:
+                out.append(match["indent"] + stand_in)
+            continue
+        if kind is None:
+            out.append(line)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def marked_lines(
+    text: str, kinds: Collection[str], source: str = "source"
+) -> list[tuple[int, str]]:
+    """(line number, line) of every line inside a region of ``kinds``, markers excluded.
+
+    The same parsing as the stripping above: what this returns is exactly what `grade release`
+    leaves out of the stubs (SOLUTION, REMOVE) and the public checks (HIDDEN).
+    """
+    return [
+        (number, line)
+        for number, line, kind, match in _walk_regions(text, kinds, source=source)
+        if kind is not None and match is None
+    ]
 
 
 def make_stub(reference_text: str, source: str = "reference") -> str:
@@ -125,6 +164,9 @@ def make_notebook(stub_text: str, assignment_id: str) -> str:
     for number, cell in enumerate(split_cells(stub_text)):
         if cell.kind == "markdown":
             new = nbformat.v4.new_markdown_cell(cell.text)
+            answer = slot_name(cell.text)  # a written part's answer slot
+            if answer is not None:
+                new.metadata[ANSWER_METADATA_KEY] = {"answer": answer}
         else:
             new = nbformat.v4.new_code_cell(cell.text)
         new["id"] = f"{assignment_id.replace('_', '-')}-{number:03d}"
@@ -160,6 +202,9 @@ def make_readme(reference_text: str, assignment_id: str) -> str:
             doc = (ast.get_docstring(node) or "").strip().splitlines()
             signatures.append(f"- `{signature}`" + (f": {doc[0]}" if doc else ""))
     parts.append("## Contrato / Contract\n\n" + "\n".join(signatures) + "\n")
+    answers = answers_readme_section(stub)
+    if answers is not None:
+        parts.append(answers)
     parts.append(
         "## Como entregar / How to submit\n\n"
         f"Entregue um único arquivo `{assignment_id}.py` ou `{assignment_id}.ipynb`. "

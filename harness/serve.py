@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from harness.gradebook import Gradebook, RubricError
 from harness.i18n import normalize_language
 from harness.outputs import grades_csv, read_run_info, write_atomic
-from harness.records import RESULTS_ADAPTER, RubricResult, SubmissionResult
+from harness.records import RubricResult, SubmissionResult, results_json
 from harness.report.render import (
     RubricForm,
     anchor,
@@ -102,9 +102,9 @@ class ReviewApp:
         return ui(key, self.lang, **values)
 
     # -- reading -----------------------------------------------------------------------------------
-    def results(self) -> list[SubmissionResult]:
+    def results(self, *, files: bool = True) -> list[SubmissionResult]:
         with Gradebook(self.database) as gradebook:
-            return gradebook.results()
+            return gradebook.results(files=files)
 
     def result(self, student: str, assignment: str) -> SubmissionResult | None:
         with Gradebook(self.database) as gradebook:
@@ -112,7 +112,7 @@ class ReviewApp:
 
     def index_page(self) -> str:
         return render_index(
-            self.results(),
+            self.results(files=False),
             lang=self.lang,
             run=read_run_info(self.out),
             title=self.title,
@@ -120,7 +120,7 @@ class ReviewApp:
         )
 
     def student_page(self, student: str) -> str | None:
-        results = [r for r in self.results() if r.student == student]
+        results = [r for r in self.results(files=False) if r.student == student]
         if not results:
             return None
         return render_student(student, results, lang=self.lang, title=self.title, served=True)
@@ -198,12 +198,16 @@ class ReviewApp:
         return Saved(student, assignment, stored), None
 
     def regenerate(self, pages: set[tuple[str, str]] | None = None) -> None:
-        """results.json, grades.csv and the static report, from the gradebook."""
-        results = sorted(self.results(), key=lambda r: (r.student, r.assignment))
-        write_atomic(
-            self.out / "results.json",
-            RESULTS_ADAPTER.dump_json(results, indent=2, by_alias=True).decode() + "\n",
-        )
+        """results.json, grades.csv and the static report, from the gradebook.
+
+        Submitted files are read only for the submission pages rewritten (``pages``).
+        """
+        results = sorted(self.results(files=pages is None), key=lambda r: (r.student, r.assignment))
+        if pages is not None:
+            with Gradebook(self.database) as gradebook:
+                full = {(s, a): gradebook.result(s, a) for s, a in pages}
+            results = [full.get((r.student, r.assignment)) or r for r in results]
+        write_atomic(self.out / "results.json", results_json(results))
         write_atomic(self.out / "grades.csv", grades_csv(results))
         render_report(
             results,

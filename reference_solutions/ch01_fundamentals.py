@@ -77,6 +77,34 @@ def leakage_experiment(seed: int = 0) -> dict[str, float]:
 
 
 # %% [markdown]
+# ### Resposta / Answer: leakage_discussion (1.1)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Padronizar antes de dividir calcula média e desvio-padrão também com as
+# amostras de teste: o treino passa a depender do teste, e a acurácia medida deixa de estimar o
+# desempenho em dados novos. Em `leakage_experiment` as duas acurácias costumam ficar muito próximas
+# (para um modelo linear, a padronização é só uma reescala e as estatísticas globais e de treino
+# quase coincidem com 300 amostras), o que não torna o procedimento correto: o vazamento é um viés
+# otimista que cresce com transformações que aprendem mais dos dados (seleção de atributos, PCA,
+# imputação) e com conjuntos pequenos. O correto é ajustar o `StandardScaler` só no treino (ou usar
+# um `Pipeline`, também dentro da validação cruzada).
+#
+# **Model answer.** Standardising before the split computes the mean and standard deviation with the
+# test samples too: training then depends on the test set, and the measured accuracy no longer
+# estimates performance on new data. In `leakage_experiment` the two accuracies are usually very
+# close (for a linear model standardising is only a rescaling, and with 300 samples the global and
+# training statistics nearly coincide), which does not make the procedure right: leakage is an
+# optimistic bias that grows with transformations that learn more from the data (feature selection,
+# PCA, imputation) and with small data sets. The right way is to fit the `StandardScaler` on the
+# training set only (or use a `Pipeline`, also inside cross-validation).
+# END REMOVE
+
+
+# %% [markdown]
 # ## 1.2 Estatísticas por classe / Class statistics
 #
 # **PT.** Para dados `X` (n x m) com rótulos `y` (k classes), devolva um dicionário com

@@ -123,3 +123,28 @@ def memorize_random_labels(
     model.eval()
     return model, y_random
     # END SOLUTION
+
+
+# %% [markdown]
+# ### Resposta / Answer: memorization_discussion (2.3)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Não é boa nem ruim em si: mostra que a classe de modelos tem capacidade para
+# memorizar qualquer rotulagem (Zhang et al., 2017), logo medidas de capacidade (VC, Rademacher) não
+# explicam por que esses modelos generalizam com rótulos verdadeiros. A generalização vem da
+# estrutura dos dados e do viés implícito do treino (o SGD aprende primeiro padrões simples e
+# compartilhados), não da incapacidade de memorizar. O lado ruim: com rótulos ruidosos a rede também
+# memoriza o ruído (acurácia de treino 100%, teste no acaso), por isso regularização, parada
+# antecipada e validação continuam necessárias.
+#
+# **Model answer.** It is neither good nor bad in itself: it shows that the model class can memorise
+# any labelling (Zhang et al., 2017), so capacity measures (VC, Rademacher) cannot explain why these
+# models generalise on true labels. Generalisation comes from the structure of the data and the
+# implicit bias of training (SGD learns simple, shared patterns first), not from an inability to
+# memorise. The bad side: with noisy labels the network memorises the noise too (100% training
+# accuracy, chance on test), hence regularisation, early stopping and validation remain necessary.
+# END REMOVE

@@ -202,6 +202,30 @@ class ProposedScheduler(LRScheduler):
 
 
 # %% [markdown]
+# ### Resposta / Answer: scheduler_proposal (3.3)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Aquecimento linear seguido de decaimento cosseno até um piso. O aquecimento
+# evita passos grandes no início, quando os gradientes e as estatísticas (BatchNorm, momentos do
+# Adam) ainda são instáveis; o cosseno reduz a taxa suavemente, permitindo explorar no começo e
+# refinar no fim; o piso `min_lr` mantém a taxa positiva além de `total_steps`. Comparada ao
+# decaimento em degraus, não exige escolher marcos e não tem quedas bruscas; comparada ao one-cycle,
+# não sobe a taxa no meio do treino, sendo mais conservadora.
+#
+# **Model answer.** Linear warm-up followed by cosine decay down to a floor. Warm-up avoids large
+# steps at the start, while gradients and statistics (BatchNorm, Adam's moments) are still unstable;
+# the cosine lowers the rate smoothly, exploring early and refining late; the `min_lr` floor keeps
+# the rate positive beyond `total_steps`. Compared with step decay it needs no milestones and has no
+# abrupt drops; compared with one-cycle it never raises the rate mid-training, which is more
+# conservative.
+# END REMOVE
+
+
+# %% [markdown]
 # ## 3.4 (★) Uma função de ativação proposta / A proposed activation function
 #
 # **PT.** Proponha uma função de ativação φ e implemente-a como `ProposedActivation(nn.Module)`
@@ -257,6 +281,31 @@ class ProposedActivation(nn.Module):
 
 
 # %% [markdown]
+# ### Resposta / Answer: activation_proposal (3.4)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Squareplus (Barron, 2021), φ(x) = (x + √(x² + b))/2 com b = 4: uma versão
+# suave da ReLU. A derivada (1 + x/√(x² + b))/2 fica em (0, 1) e nunca zera (sem neurônios mortos),
+# tende a 1 para x grande (não satura do lado positivo) e a 0 do lado negativo; em 0 vale √b/2 = 1
+# com derivada 1/2. Só usa operações algébricas (sem `exp`), então é barata e estável (calculada com
+# `hypot`, não transborda). Em comparação: ReLU não é suave em 0 e mata unidades; softplus tem forma
+# parecida mas usa exp/log; GELU e SiLU não são monotônicas e custam mais.
+#
+# **Model answer.** Squareplus (Barron, 2021), φ(x) = (x + √(x² + b))/2 with b = 4: a smooth ReLU.
+# Its derivative (1 + x/√(x² + b))/2 lies in (0, 1) and never vanishes (no dead units), tends to 1
+# for large x (no saturation on the positive side) and to 0 on the negative side; at 0 the value is
+# √b/2 = 1 with slope 1/2. It only uses algebraic operations (no `exp`), so it is cheap and stable
+# (computed with `hypot`, it never overflows). By comparison: ReLU is not smooth at 0 and kills
+# units; softplus has a similar shape but needs exp/log; GELU and SiLU are not monotonic and cost
+# more.
+# END REMOVE
+
+
+# %% [markdown]
 # ## 3.5 (★) Uma função de erro proposta / A proposed loss function
 #
 # **PT.** Proponha uma função de erro para classificação, combinando operações primitivas:
@@ -291,6 +340,29 @@ def proposed_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     p = log_p.exp()
     return (-((1.0 - p) ** gamma) * log_p).mean()
     # END SOLUTION
+
+
+# %% [markdown]
+# ### Resposta / Answer: loss_proposal (3.5)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Focal loss (Lin et al., 2017), −(1 − p)^γ log p com γ = 2, p a probabilidade
+# da classe correta. O fator (1 − p)^γ reduz o peso dos exemplos já bem classificados (p perto de
+# 1), e o gradiente se concentra nos difíceis e nos errados; com γ = 0 é a entropia cruzada. É
+# preferível com classes desbalanceadas ou muitos exemplos fáceis (detecção densa de objetos) e
+# tende a melhorar a calibração; com rótulos ruidosos, porém, pode insistir nos exemplos rotulados
+# errado.
+#
+# **Model answer.** Focal loss (Lin et al., 2017), −(1 − p)^γ log p with γ = 2, p the probability of
+# the correct class. The factor (1 − p)^γ down-weights examples already classified well (p near 1),
+# so the gradient concentrates on hard and misclassified ones; with γ = 0 it is cross-entropy. It is
+# preferable with imbalanced classes or many easy examples (dense object detection) and tends to
+# improve calibration; with noisy labels, however, it may keep pushing on mislabelled examples.
+# END REMOVE
 
 
 # %% [markdown]

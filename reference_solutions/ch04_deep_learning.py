@@ -118,6 +118,33 @@ def measure_latency(model: nn.Module, x: torch.Tensor, repeats: int = 10) -> flo
 
 
 # %% [markdown]
+# ### Resposta / Answer: width_depth_efficiency_discussion (4.1)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Com 2n neurônios em k camadas de largura 2n/k, as matrizes entre camadas
+# ocultas somam (k − 1)(2n/k)² ≈ 4n²/k parâmetros: o número de parâmetros e o armazenamento (4 bytes
+# por parâmetro em float32) caem quando k cresce, e k = 8 é o mais econômico (para n = 512: cerca de
+# 262 mil, 197 mil e 115 mil parâmetros entre camadas ocultas para k = 2, 4 e 8). A latência não
+# acompanha: as camadas são sequenciais, cada uma é uma multiplicação menor mas com custo fixo por
+# camada, e matrizes estreitas usam mal o hardware; por isso a rede rasa (k = 2) costuma ter
+# latência igual ou menor. Não há uma arquitetura melhor em tudo: mais profundidade economiza
+# parâmetros, menos profundidade economiza latência.
+#
+# **Model answer.** With 2n units in k layers of width 2n/k, the hidden-to-hidden matrices hold (k −
+# 1)(2n/k)² ≈ 4n²/k parameters: the parameter count and the storage (4 bytes per float32 parameter)
+# fall as k grows, and k = 8 is the cheapest (for n = 512: about 262k, 197k and 115k
+# hidden-to-hidden parameters for k = 2, 4 and 8). Latency does not follow: layers run one after the
+# other, each is a smaller matrix product with a fixed cost per layer, and narrow matrices use the
+# hardware poorly, so the shallow network (k = 2) usually has equal or lower latency. No
+# architecture wins everywhere: depth saves parameters, shallowness saves latency.
+# END REMOVE
+
+
+# %% [markdown]
 # ## 4.2 Similaridade entre representações: CKA linear / Representation similarity: linear CKA
 #
 # **PT.** A saída de uma camada para um conjunto de n amostras é a representação interna dessa
@@ -398,3 +425,29 @@ def classify_layers(
         for name, accuracy in results.items()
     }
     # END SOLUTION
+
+
+# %% [markdown]
+# ### Resposta / Answer: robust_critical_discussion (4.5)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** No MLP dos dígitos, reiniciar a primeira camada derruba a acurácia (crítica),
+# enquanto as camadas ocultas seguintes perdem pouco (robustas); a camada de saída tende a ser
+# crítica. Zhang, Bengio e Singer (2022) explicam isso pelo quanto cada camada se afasta da
+# inicialização: em redes superparametrizadas, as camadas posteriores mudam pouco em relação à norma
+# inicial (‖W_t − W_0‖/‖W_0‖ pequeno), então voltar a W_0 quase não muda a função; as que mais se
+# movem carregam o que foi aprendido. A robustez não significa que a camada seja inútil, e sim que
+# seus pesos aleatórios já bastam dadas as outras camadas treinadas.
+#
+# **Model answer.** In the digits MLP, re-initialising the first layer destroys the accuracy
+# (critical), while the next hidden layers lose little (robust); the output layer tends to be
+# critical. Zhang, Bengio and Singer (2022) explain this by how far each layer moves from its
+# initialisation: in over-parameterised networks the later layers change little relative to their
+# initial norm (‖W_t − W_0‖/‖W_0‖ small), so going back to W_0 hardly changes the function; the
+# layers that move the most hold what was learned. Robust does not mean useless: its random weights
+# are enough given the other, trained layers.
+# END REMOVE

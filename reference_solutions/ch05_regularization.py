@@ -102,6 +102,31 @@ def train_ensemble(
 
 
 # %% [markdown]
+# ### Resposta / Answer: ensemble_definition (5.1)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Membros: M MLPs f_1, ..., f_M com a mesma arquitetura, treinados de forma
+# independente em (X, y); ficam diferentes por sementes distintas (inicialização e ordem dos lotes)
+# e por amostras bootstrap. Combinação: p(y | x) = (1/M) Σ_m softmax(f_m(x)), previsão argmax_y p(y
+# | x). A média reduz a variância porque os erros dos membros são só parcialmente correlacionados: a
+# acurácia do ensemble em dados novos fica igual ou acima da de um membro típico (alguns pontos
+# percentuais nos dígitos), com ganho menor quanto mais parecidos os membros, ao custo de M vezes o
+# treino e a inferência.
+#
+# **Model answer.** Members: M MLPs f_1, ..., f_M with the same architecture, trained independently
+# on (X, y); they differ through distinct seeds (initialisation and batch order) and bootstrap
+# samples. Combination: p(y | x) = (1/M) Σ_m softmax(f_m(x)), prediction argmax_y p(y | x).
+# Averaging reduces variance because the members' errors are only partly correlated: the ensemble's
+# held-out accuracy is equal to or above a typical member's (a few points on the digits), with a
+# smaller gain the more alike the members are, at M times the cost of training and inference.
+# END REMOVE
+
+
+# %% [markdown]
 # ## 5.2 Períodos críticos / Critical periods
 #
 # **PT.** Períodos críticos são fases iniciais do treino em que a regularização mais importa
@@ -170,6 +195,29 @@ def critical_period_experiment(
         results[t] = float((predictions == y_test).mean())
     return results
     # END SOLUTION
+
+
+# %% [markdown]
+# ### Resposta / Answer: critical_period_discussion (5.2)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Se a acurácia final sobe com t para t pequeno e depois se estabiliza a partir
+# de um t*, o aumento de dados só importa no começo: há um período crítico que termina por volta de
+# t*, e retirá-lo depois disso custa pouco. Se a curva é plana ou a diferença fica dentro da
+# variação entre sementes (compare com o desvio-padrão de algumas sementes), o experimento não
+# mostra período crítico: um MLP pequeno nos dígitos pode simplesmente não precisar dessa
+# regularização.
+#
+# **Model answer.** If final accuracy rises with t for small t and levels off from some t* on,
+# augmentation only matters early: there is a critical period ending around t*, and removing
+# augmentation after it costs little. If the curve is flat or the differences stay within the
+# variation over seeds (compare with the standard deviation over a few seeds), the experiment shows
+# no critical period: a small MLP on the digits may simply not need this regularisation.
+# END REMOVE
 
 
 # %% [markdown]
@@ -307,6 +355,32 @@ def critical_period_end(history: Sequence[float], threshold: float, patience: in
 
 
 # %% [markdown]
+# ### Resposta / Answer: critical_period_end_technique (5.3)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Registrar por época uma métrica da dinâmica (por exemplo a rotação da
+# primeira camada, ou a previsibilidade média do gradiente) e declarar o fim do período crítico em
+# `critical_period_end(history, threshold, patience)`: a primeira época depois da qual a métrica
+# varia menos que o limiar por `patience` épocas seguidas. Limiar relativo à escala da métrica (por
+# exemplo 5% da variação da primeira época, ou algumas vezes o desvio entre sementes); paciência de
+# 2 a 3 épocas para ignorar platôs isolados. Validação: a época detectada deve ficar perto do t* de
+# 5.2, a partir do qual retirar o aumento de dados não prejudica mais a acurácia.
+#
+# **Model answer.** Record a training-dynamics metric per epoch (e.g. the first layer's rotation, or
+# the mean gradient predictability) and declare the end of the critical period with
+# `critical_period_end(history, threshold, patience)`: the first epoch after which the metric
+# changes by less than the threshold for `patience` epochs in a row. A threshold relative to the
+# metric's scale (e.g. 5% of the first epoch's change, or a few times the spread over seeds); a
+# patience of 2 to 3 epochs to ignore isolated plateaus. Validation: the detected epoch should lie
+# close to the t* of 5.2, after which removing augmentation no longer hurts accuracy.
+# END REMOVE
+
+
+# %% [markdown]
 # ## 5.4 Treinando só a BatchNorm / Training BatchNorm only
 #
 # **PT.** Frankle et al. (ICLR 2021) mostraram que treinar **apenas** os parâmetros afins (`weight`
@@ -367,3 +441,25 @@ def train_batchnorm_only(
             optimizer.step()
     return model.eval()
     # END SOLUTION
+
+
+# %% [markdown]
+# ### Resposta / Answer: batchnorm_only_discussion (5.4)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+# BEGIN REMOVE
+#
+# **Resposta modelo.** Só os parâmetros afins da BatchNorm: 2 por canal (γ e β), isto é 2(h_1 + h_2
+# + ...) para camadas ocultas de larguras h_i, contra d·h_1 + h_1·h_2 + ... + h_L·k pesos da rede
+# inteira: em geral menos de 1 a 2% dos parâmetros. Ainda assim a acurácia não é trivial porque γ e
+# β reescalam e deslocam cada atributo aleatório: podem desligar atributos (γ ≈ 0) e reforçar os
+# úteis, ou seja, selecionam e combinam projeções aleatórias (Frankle et al., 2021).
+#
+# **Model answer.** Only BatchNorm's affine parameters: 2 per channel (γ and β), i.e. 2(h_1 + h_2 +
+# ...) for hidden layers of widths h_i, against d·h_1 + h_1·h_2 + ... + h_L·k weights in the whole
+# network: usually under 1 to 2% of the parameters. Accuracy is still non-trivial because γ and β
+# rescale and shift each random feature: they can switch features off (γ ≈ 0) and boost useful ones,
+# i.e. they select and combine random projections (Frankle et al., 2021).
+# END REMOVE

@@ -1,8 +1,10 @@
-"""Fixtures shared by the test suite: one judge (with its reference workers) per test session."""
+"""Fixtures shared by the test suite: one judge (with its reference workers) per test session, and
+the whole grader corpus graded once, in parallel (tests/batch.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,3 +19,12 @@ def judge() -> Iterator[Judge]:
         assert not shared.incidents, "grader errors: " + "\n".join(
             i.detail for i in shared.incidents
         )
+
+
+@pytest.fixture(scope="session")
+def corpus_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    from tests.batch import grade_corpus
+    from tests.test_graders import CASES
+
+    root: Path = tmp_path_factory.mktemp("corpus")
+    return grade_corpus(CASES, root)

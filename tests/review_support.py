@@ -244,3 +244,130 @@ def tiny_class(root: Path) -> Path:
     (root / "bia").mkdir()
     (root / "bia" / "tiny.py").write_text("def double(x):\n    return abs(2 * x)\n")
     return root
+
+
+# -- written answers and submitted files -----------------------------------------------------------
+
+BIA_PY = """def double(x):
+    return 2 * x
+
+
+# %% [markdown]
+# ### Resposta / Answer: essay (1.2)
+#
+# Padronizar **antes** da divisão vaza estatísticas do teste.
+#
+# - item <script>alert("answer")</script> [site](javascript:alert(1))
+"""
+
+CAIO_PY = """def double(x):
+    return x + x
+
+
+# %% [markdown]
+# ### Resposta / Answer: essay (1.2)
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+"""
+
+
+def notebook_bytes(cells: list[dict]) -> bytes:
+    import json
+
+    for number, cell in enumerate(cells):
+        cell.setdefault("id", f"c{number}")
+        cell.setdefault("metadata", {})
+        if cell["cell_type"] == "code":
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
+    notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}
+    return json.dumps(notebook).encode()
+
+
+def hostile_notebook() -> bytes:
+    """A notebook trying everything a page must not do, with an answer for ``discussion`` (2.3)."""
+    png = base64.b64encode(tiny_png()).decode()
+    return notebook_bytes(
+        [
+            {
+                "cell_type": "markdown",
+                "source": '# Capítulo 2\n\n<script>alert("md")</script>\n\n'
+                '[click](javascript:alert(2)) <a href="http://evil.example/">out</a> '
+                '<img src="http://evil.example/t.png"> <form action="/x"><input name="token"></form>'
+                ' <div id="rubric" class="alert skip" style="position:fixed;top:0">spoof</div>',
+            },
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "source": "import torch\nprint('x' * 10**6)",
+                "outputs": [
+                    {"output_type": "stream", "name": "stdout", "text": "x" * 1_000_000},
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {
+                            "application/javascript": "alert(3)",
+                            "text/html": '<b onclick="alert(4)">bold</b><script>alert(5)</script>',
+                            "text/plain": "bold",
+                        },
+                    },
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {"image/png": png, "text/plain": "<Figure>"},
+                    },
+                ],
+            },
+            {
+                "cell_type": "markdown",
+                "metadata": {"pcs5022": {"answer": "discussion"}},
+                "source": "### Resposta / Answer: discussion (2.3)\n\nMemorizar rótulos aleatórios "
+                "mostra **capacidade**, não generalização.\n\n<script>alert(6)</script>",
+            },
+            {"cell_type": "raw", "source": "<script>alert(7)</script>"},
+        ]
+    )
+
+
+def written_class() -> list[SubmissionResult]:
+    """crafted_class() as if the judge had read the files: answers, submitted files, line links.
+
+    ch01 item ``essay`` (1.2): bia answered in her ``.py`` (and check_c names line 2), caio's slot
+    is blank, duda's and eva's files have no slot (3 students left 1.2 blank), ana was graded
+    before answers were read. ch02 (ana): a hostile notebook answering ``discussion``.
+    """
+    from harness.answers import submission_fields
+
+    files = {
+        ("bia", "ch01_fundamentals"): (BIA_PY.encode(), ".py"),
+        ("caio", "ch01_fundamentals"): (CAIO_PY.encode(), ".py"),
+        ("duda", "ch01_fundamentals"): (b"def double(x):\n    return 2 * x\n", ".py"),
+        ("eva", "ch01_fundamentals"): (b"def double(x:\n    return 2 * x\n", ".py"),
+        ("ana", "ch02_feedforward"): (hostile_notebook(), ".ipynb"),
+    }
+    results = []
+    for result in crafted_class():
+        found = files.get((result.student, result.assignment))
+        if found is not None:
+            raw, suffix = found
+            update = submission_fields(raw, suffix, result.rubric)
+            update["file"] = f"{result.student}/{result.assignment}{suffix}"
+            result = result.model_copy(update=update)
+        if result.student == "bia" and result.assignment == "ch01_fundamentals":
+            checks = [
+                c.model_copy(
+                    update={
+                        "messages": loc(
+                            "check_c failed at line 2 (`return 2 * x`).",
+                            "check_c falhou na linha 2 (`return 2 * x`).",
+                        ),
+                        "message": "check_c falhou na linha 2 (`return 2 * x`).",
+                    }
+                )
+                if c.name == "check_c"
+                else c
+                for c in result.checks
+            ]
+            result = result.model_copy(update={"checks": checks})
+        results.append(result.with_totals())
+    return results

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.judge.handles import RemoteModule
-from harness.judge.session import Budgets, PreparedSource, WorkerSession
+from harness.judge.session import Budgets, WorkerSession
+from harness.notebook import PreparedSource
+from harness.remote.handles import RemoteModule
 from harness.sandbox import isolation
 from harness.sandbox.launcher import Launcher
 

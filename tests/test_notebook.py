@@ -57,6 +57,28 @@ def test_lines_map_back_to_cells() -> None:
     assert source.locator.location(line).en == "cell 3, line 2"
 
 
+def test_code_cells_are_listed_with_their_lines_for_the_worker() -> None:
+    raw = notebook(
+        ("markdown", "intro"),
+        ("code", "a = 1\nb = 2"),
+        ("code", ""),
+        ("code", "%%time\nc = 3"),
+        ("code", "def g():\n    return a"),
+    )
+    source = notebook_to_source(raw)
+    lines = source.text.split("\n")
+    assert source.cells is not None
+    assert [number for number, _, _ in source.cells] == [2, 4, 5]  # the empty cell 3 is left out
+    texts = {number: lines[first - 1 : last] for number, first, last in source.cells}
+    assert texts[2] == ["a = 1", "b = 2"] and texts[5] == ["def g():", "    return a"]
+    assert texts[4][0].startswith("pass  # cell magic")
+    for number, first, last in source.cells:
+        assert [source.locator.cell_of_line[line][0] for line in range(first, last + 1)] == [
+            number
+        ] * (last - first + 1)
+    assert python_to_source(b"x = 1\n").cells is None
+
+
 @pytest.mark.parametrize(
     "raw, fragment",
     [

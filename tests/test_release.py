@@ -10,7 +10,15 @@ import nbformat
 import pytest
 
 from harness.checks import CheckSpec
-from harness.release import MarkerError, make_public_checks, make_stub, split_cells, stale_files
+from harness.release import (
+    MarkerError,
+    make_notebook,
+    make_public_checks,
+    make_readme,
+    make_stub,
+    split_cells,
+    stale_files,
+)
 from tests.support import COURSE, REPO, assignments
 
 
@@ -88,3 +96,20 @@ def test_solution_blocks_become_not_implemented_at_their_indentation() -> None:
     )
     assert "y = x + 1" not in stub and "helper" not in stub
     assert "    raise NotImplementedError(" in stub
+
+
+def test_answer_slots_become_tagged_notebook_cells_and_a_readme_section() -> None:
+    """A written part's slot: heading kept, model answer (REMOVE) gone, cell tagged, documented."""
+    reference = (
+        "# %% [markdown]\n# # Title\n\n# %%\ndef f():\n    # BEGIN SOLUTION\n    return 1\n"
+        "    # END SOLUTION\n\n\n# %% [markdown]\n# ### Resposta / Answer: essay (1.2)\n#\n"
+        "# BEGIN REMOVE\n# The model answer.\n# END REMOVE\n"
+    )
+    stub = make_stub(reference)
+    assert "### Resposta / Answer: essay (1.2)" in stub and "model answer" not in stub
+    notebook = nbformat.reads(make_notebook(stub, "x"), as_version=4)
+    assert [c.metadata.get("pcs5022") for c in notebook.cells] == [None, None, {"answer": "essay"}]
+    readme = make_readme(reference, "x")
+    assert "## Respostas escritas / Written answers" in readme
+    assert "- `### Resposta / Answer: essay (1.2)`" in readme and "model answer" not in readme
+    assert "Respostas escritas" not in make_readme("def f():\n    return 1\n", "y")

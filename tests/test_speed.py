@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from harness.cli import resolve_device
-from harness.judge.handles import RemoteModule
 from harness.judge.runner import Judge, JudgeOptions
-from harness.judge.session import Budgets, PreparedSource, WorkerSession
+from harness.judge.session import Budgets, WorkerSession
+from harness.notebook import PreparedSource
+from harness.remote.handles import RemoteModule
 from harness.sandbox import launcher as launcher_module
 from harness.sandbox.isolation import SandboxError
 from harness.sandbox.launcher import Launcher

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from harness.judge.errors import (
+from harness.judge.session import OUTPUT_CAP_CHARS, Budgets, WorkerSession
+from harness.notebook import PreparedSource
+from harness.remote.errors import (
     BudgetExhausted,
     CallTimedOut,
     FunctionGivenUp,
@@ -20,8 +22,7 @@ from harness.judge.errors import (
     StudentRaised,
     WorkerDied,
 )
-from harness.judge.handles import RemoteModule
-from harness.judge.session import OUTPUT_CAP_CHARS, Budgets, PreparedSource, WorkerSession
+from harness.remote.handles import RemoteModule
 from harness.sandbox.launcher import Launcher
 
 SOURCE = """

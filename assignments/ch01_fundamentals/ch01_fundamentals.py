@@ -54,6 +54,14 @@ def leakage_experiment(seed: int = 0) -> dict[str, float]:
 
 
 # %% [markdown]
+# ### Resposta / Answer: leakage_discussion (1.1)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+
+
+# %% [markdown]
 # ## 1.2 Estatísticas por classe / Class statistics
 #
 # **PT.** Para dados `X` (n x m) com rótulos `y` (k classes), devolva um dicionário com

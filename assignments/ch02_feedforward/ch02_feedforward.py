@@ -76,3 +76,11 @@ def memorize_random_labels(
 ) -> tuple[nn.Module, np.ndarray]:
     """Random labels for X and an MLP trained to fit them (returned in eval mode)."""
     raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ### Resposta / Answer: memorization_discussion (2.3)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*

@@ -166,6 +166,14 @@ class ProposedScheduler(LRScheduler):
 
 
 # %% [markdown]
+# ### Resposta / Answer: scheduler_proposal (3.3)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+
+
+# %% [markdown]
 # ## 3.4 (★) Uma função de ativação proposta / A proposed activation function
 #
 # **PT.** Proponha uma função de ativação φ e implemente-a como `ProposedActivation(nn.Module)`
@@ -215,6 +223,14 @@ class ProposedActivation(nn.Module):
 
 
 # %% [markdown]
+# ### Resposta / Answer: activation_proposal (3.4)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+
+
+# %% [markdown]
 # ## 3.5 (★) Uma função de erro proposta / A proposed loss function
 #
 # **PT.** Proponha uma função de erro para classificação, combinando operações primitivas:
@@ -244,6 +260,14 @@ class ProposedActivation(nn.Module):
 def proposed_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Focal loss (Lin et al., 2017) with gamma = 2, computed from log-softmax for stability."""
     raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ### Resposta / Answer: loss_proposal (3.5)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
 
 
 # %% [markdown]

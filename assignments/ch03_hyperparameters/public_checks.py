@@ -16,7 +16,7 @@ import math
 import numpy as np
 import torch
 
-from harness import probes_ch03_hyperparameters as probes
+from harness.probes import ch03_hyperparameters as probes
 from harness.checks import (
     CheckContext,
     GraderSettings,

@@ -90,6 +90,14 @@ def measure_latency(model: nn.Module, x: torch.Tensor, repeats: int = 10) -> flo
 
 
 # %% [markdown]
+# ### Resposta / Answer: width_depth_efficiency_discussion (4.1)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+
+
+# %% [markdown]
 # ## 4.2 Similaridade entre representações: CKA linear / Representation similarity: linear CKA
 #
 # **PT.** A saída de uma camada para um conjunto de n amostras é a representação interna dessa
@@ -261,3 +269,11 @@ def classify_layers(
 ) -> dict[str, str]:
     """'robust' where baseline - accuracy <= tolerance, else 'critical'."""
     raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ### Resposta / Answer: robust_critical_discussion (4.5)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*

@@ -72,6 +72,14 @@ def train_ensemble(
 
 
 # %% [markdown]
+# ### Resposta / Answer: ensemble_definition (5.1)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+
+
+# %% [markdown]
 # ## 5.2 Períodos críticos / Critical periods
 #
 # **PT.** Períodos críticos são fases iniciais do treino em que a regularização mais importa
@@ -105,6 +113,14 @@ def critical_period_experiment(
 ) -> dict[int, float]:
     """Final test accuracy for each epoch t after which input-noise augmentation is switched off."""
     raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ### Resposta / Answer: critical_period_discussion (5.2)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
 
 
 # %% [markdown]
@@ -188,6 +204,14 @@ def critical_period_end(history: Sequence[float], threshold: float, patience: in
 
 
 # %% [markdown]
+# ### Resposta / Answer: critical_period_end_technique (5.3)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+
+
+# %% [markdown]
 # ## 5.4 Treinando só a BatchNorm / Training BatchNorm only
 #
 # **PT.** Frankle et al. (ICLR 2021) mostraram que treinar **apenas** os parâmetros afins (`weight`
@@ -226,3 +250,11 @@ def train_batchnorm_only(
 ) -> nn.Module:
     """Train only the BatchNorm affine parameters of ``model`` on (X, y); return it in eval mode."""
     raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ### Resposta / Answer: batchnorm_only_discussion (5.4)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from harness.checks import CheckSpec, GraderSettings, RubricSpec
 from harness.course import Assignment, CourseError
+from harness.kit.contract import Contract, contract_for
+from harness.kit.spec import CheckSpec, GraderSettings, RubricSpec
 from harness.version import HARNESS_VERSION
 
 
@@ -22,6 +23,7 @@ class Grader:
     settings: GraderSettings
     fingerprint: str
     module: ModuleType | None = field(default=None, repr=False)
+    contract: Contract = field(default_factory=Contract)
 
     @property
     def public_checks(self) -> list[CheckSpec]:
@@ -46,7 +48,9 @@ def _import_path(path: Path, module_name: str) -> ModuleType:
     return module
 
 
-def collect(module: ModuleType, assignment: str, fingerprint: str) -> Grader:
+def collect(
+    module: ModuleType, assignment: str, fingerprint: str, contract: Contract | None = None
+) -> Grader:
     checks = [v for v in vars(module).values() if isinstance(v, CheckSpec)]
     items = [v for v in vars(module).values() if isinstance(v, RubricSpec)]
     settings = next(
@@ -58,7 +62,21 @@ def collect(module: ModuleType, assignment: str, fingerprint: str) -> Grader:
         raise CourseError(f"grader {assignment} defines checks twice: {sorted(duplicates)}")
     if not checks:
         raise CourseError(f"grader {assignment} defines no checks")
-    return Grader(assignment, checks, items, settings, fingerprint, module)
+    _validate_requirements(assignment, checks)
+    return Grader(assignment, checks, items, settings, fingerprint, module, contract or Contract())
+
+
+def _validate_requirements(assignment: str, checks: list[CheckSpec]) -> None:
+    """A check may require only checks declared before it (they run first), never itself."""
+    seen: set[str] = set()
+    for spec in checks:
+        for name in spec.requires:
+            if name not in seen:
+                raise CourseError(
+                    f"grader {assignment}: {spec.name} requires {name}, which is not a check "
+                    "declared before it"
+                )
+        seen.add(spec.name)
 
 
 def fingerprint(*paths: Path) -> str:
@@ -81,9 +99,15 @@ def load_grader(assignment: Assignment, *, public_only: bool = False) -> Grader:
             f"no grader for {assignment.id}: neither {assignment.grader_path} nor {assignment.public_checks_path}"
         )
     module = _import_path(path, f"pcs_graders.{assignment.id}")
-    grader = collect(module, assignment.id, fingerprint(path, assignment.reference_path))
+    # the contract comes from the reference's signatures (the stub's, where only it is shipped)
+    signatures = (
+        assignment.reference_path if assignment.reference_path.exists() else assignment.stub_path
+    )
+    contract = contract_for(signatures, getattr(module, "CONTRACT", None))
+    grader = collect(module, assignment.id, fingerprint(path, assignment.reference_path), contract)
     if public_only:
         grader.checks = grader.public_checks
+        _validate_requirements(assignment.id, grader.checks)
         if not grader.checks:
             raise CourseError(f"{assignment.id} has no public checks")
     return grader

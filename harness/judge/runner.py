@@ -20,23 +20,24 @@ from typing import Any
 import numpy as np
 
 from harness import messages
-from harness.checks import CheckContext, CheckFailed, CheckSpec, Partial, stable_seed
 from harness.course import Course, SubmissionFile
 from harness.i18n import DEFAULT_LANGUAGE, Text
-from harness.judge.errors import ImportFailed, ReferenceUnavailable, SubmissionProblem
 from harness.judge.grader import Grader, load_grader
-from harness.judge.handles import RemoteModule
 from harness.judge.reference_cache import ReferenceCache
 from harness.judge.session import (
     Budgets,
     CapturedOutput,
-    PreparedSource,
     ResultCache,
     WorkerSession,
 )
+from harness.kit.context import CheckContext, running, stable_seed
+from harness.kit.contract import return_checker
+from harness.kit.spec import CheckFailed, CheckSpec, NotAssessed, Partial
 from harness.notebook import SourceError, prepare_source, python_to_source
 from harness.records import CapturedOutput as OutputRecord
 from harness.records import CheckResult, Localized, RubricResult, SubmissionResult
+from harness.remote.errors import ImportFailed, ReferenceUnavailable, SubmissionProblem
+from harness.remote.handles import RemoteModule
 from harness.sandbox.launcher import Launcher, Limits
 from harness.version import HARNESS_VERSION
 
@@ -199,12 +200,21 @@ class Judge:
                 session.start()
             except ImportFailed as failure:
                 import_error = failure
-            checks = []
+            checks: list[CheckResult] = []
+            passed: dict[str, bool] = {}
             for spec in grader.checks:
                 if import_error is not None:
-                    checks.append(self._not_run(spec, messages.SKIPPED_AFTER_IMPORT_FAILURE))
+                    result = self._not_run(spec, messages.SKIPPED_AFTER_IMPORT_FAILURE)
+                elif (
+                    failed := next((r for r in spec.requires if not passed[r]), None)
+                ) is not None:
+                    result = self._not_run(
+                        spec, NotAssessed(messages.REQUIREMENT_FAILED.format(check=failed)).text
+                    )
                 else:
-                    checks.append(self._run_check(grader, spec, session, student))
+                    result = self._run_check(grader, spec, session, student)
+                passed[spec.name] = result.passed
+                checks.append(result)
         finally:
             session.stop()
         return self._finish(
@@ -213,6 +223,7 @@ class Judge:
             started,
             error=import_error.explain() if import_error else None,
             import_output=session.import_output,
+            cell_problems=session.cell_problems,
         )
 
     def _finish(
@@ -223,6 +234,7 @@ class Judge:
         *,
         error: Text | None = None,
         import_output: CapturedOutput | None = None,
+        cell_problems: list[Text] | None = None,
     ) -> SubmissionResult:
         result = SubmissionResult(
             **base,
@@ -232,6 +244,7 @@ class Judge:
             error=error.render(self.options.lang) if error else None,
             errors=localized(error) if error else None,
             import_output=_output_record(import_output),
+            cell_problems=[localized(text) for text in cell_problems or []],
             duration_s=round(time.monotonic() - started, 3),
         )
         return result.with_totals()
@@ -290,13 +303,14 @@ class Judge:
                 reference.begin_check(seed, lazy=True)
             _seed_judge(seed)
             ctx = CheckContext(
-                student=RemoteModule(session),
+                student=RemoteModule(session, return_checker(grader.contract)),
                 reference=RemoteModule(reference) if reference is not None else None,
                 seed=seed,
                 device=self.options.device,
                 assignment=grader.assignment,
             )
-            outcome = spec(ctx)
+            with running(ctx):
+                outcome = spec(ctx)
             if isinstance(outcome, Partial):
                 fraction = min(max(float(outcome.fraction), 0.0), 1.0)
                 text = outcome.text
@@ -367,4 +381,4 @@ def grade_source_text(
     )
 
 
-__all__ = ["GraderIncident", "Judge", "JudgeOptions", "PreparedSource", "grade_source_text"]
+__all__ = ["GraderIncident", "Judge", "JudgeOptions", "grade_source_text"]

@@ -14,11 +14,14 @@ import os
 import select
 import struct
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from harness import messages, protocol
-from harness.judge.errors import (
+from harness.i18n import Text
+from harness.judge.reference_cache import ReferenceCache
+from harness.notebook import PreparedSource
+from harness.remote.errors import (
     BadReply,
     BudgetExhausted,
     CallTimedOut,
@@ -27,19 +30,20 @@ from harness.judge.errors import (
     MissingName,
     NotCallable,
     NotImplementedYet,
-    SourceLocator,
     StudentExited,
     StudentRaised,
     SubmissionProblem,
     WorkerDied,
     describe_exit,
 )
-from harness.judge.reference_cache import ReferenceCache
+from harness.remote.handles import RemoteObject, contains_handle
 from harness.sandbox.launcher import Launcher, Limits, WorkerProcess
 
 OUTPUT_CAP_CHARS = 64 * 1024
 MAX_TIMEOUTS_PER_FUNCTION = 2
 WORKER_START_TIMEOUT_S = 120.0
+#: notebook cells reported one by one; beyond this, one line counts the rest
+MAX_CELL_NOTICES = 10
 
 
 def _function_name(request: dict[str, Any]) -> str | None:
@@ -131,15 +135,6 @@ class CapturedOutput:
         )
 
 
-@dataclass
-class PreparedSource:
-    """Python source to import in the worker, and how to map its lines back to the student's."""
-
-    text: str
-    locator: SourceLocator = field(default_factory=SourceLocator)
-    filename: str = "submission.py"
-
-
 class WorkerSession:
     """The judge's connection to one submission (student or reference) across worker restarts."""
 
@@ -163,6 +158,8 @@ class WorkerSession:
         self.generation = 0
         self.import_error: ImportFailed | None = None
         self.defined_names: list[str] = []
+        #: notebook cells that failed while loading (skipped or stopped; the other cells still ran)
+        self.cell_problems: list[Text] = []
         self.fatal_in_check: SubmissionProblem | None = None
         self.output = CapturedOutput()
         self.import_output = CapturedOutput()
@@ -198,8 +195,11 @@ class WorkerSession:
                 timeout=WORKER_START_TIMEOUT_S,
                 output=self.import_output,
             )
-            names = self._request(
-                {"op": "import", "path": self.process.source_path},
+            request: dict[str, Any] = {"op": "import", "path": self.process.source_path}
+            if self.source.cells is not None:
+                request["cells"] = [list(cell) for cell in self.source.cells]
+            reply = self._request(
+                request,
                 call="import",
                 timeout=self.budgets.import_s,
                 output=self.import_output,
@@ -208,9 +208,41 @@ class WorkerSession:
             self.import_error = self._import_failure(problem)
             self.stop()
             raise self.import_error from None
+        names = reply.get("names") if isinstance(reply, dict) else reply
+        problems = reply.get("cell_problems") if isinstance(reply, dict) else None
         self.defined_names = (
             [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
         )
+        self.cell_problems = self._cell_problems(problems if isinstance(problems, list) else [])
+
+    def _cell_problems(self, problems: list[Any]) -> list[Text]:
+        """The worker's reports of notebook cells that failed, as notices for the student."""
+        notices = []
+        for problem in problems:
+            if not isinstance(problem, dict):
+                continue
+            cell, line = problem.get("cell"), problem.get("cell_line")
+            cell = cell if type(cell) is int else 0
+            line = line if type(line) is int and line > 0 else 1
+            exc_type = str(problem.get("type", "Exception"))[:100]
+            exc_message = str(problem.get("message", ""))[:500]
+            if exc_type in ("SyntaxError", "IndentationError", "TabError"):
+                text = messages.CELL_SYNTAX_ERROR.format(
+                    cell=cell, line=line, exc_type=exc_type, detail=exc_message
+                )
+            else:
+                frames = problem.get("frames")
+                where = self.source.locator.where(
+                    [f for f in frames if isinstance(f, dict)] if isinstance(frames, list) else []
+                )
+                text = messages.CELL_RAISED.format(
+                    cell=cell, line=line, exc_type=exc_type, exc_message=exc_message, where=where
+                )
+            notices.append(text)
+        if len(notices) > MAX_CELL_NOTICES:
+            more = messages.CELL_PROBLEMS_MORE.format(count=len(notices) - MAX_CELL_NOTICES)
+            notices = notices[:MAX_CELL_NOTICES] + [more]
+        return notices
 
     def _import_failure(self, problem: SubmissionProblem) -> ImportFailed:
         if isinstance(problem, CallTimedOut):
@@ -344,8 +376,6 @@ class WorkerSession:
         if payload is not None:
             return protocol.decode_reply(payload, _no_handles)[1]
         value = self.request(request, call=call, timeout=timeout)
-        from harness.judge.handles import contains_handle
-
         if not contains_handle(value):
             self.cache.put(key, self.last_payload)
         return value
@@ -376,8 +406,6 @@ class WorkerSession:
             raise BadReply(call, str(exc)) from None
         self.last_call_s = time.monotonic() - started
         self.last_payload = reply
-        from harness.judge.handles import RemoteObject
-
         try:
             envelope, value = protocol.decode_reply(
                 reply, lambda info: RemoteObject(self, info, generation)

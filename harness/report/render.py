@@ -28,8 +28,10 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from harness.answers import slot_heading
 from harness.i18n import normalize_language
 from harness.records import CheckResult, Localized, RunInfo, SubmissionResult
+from harness.report.submitted import link_locations, render_answer, render_file, source_css
 from harness.report.ui_text import category, ui
 
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -53,6 +55,9 @@ def _environment() -> jinja2.Environment:
     env.filters["anchor"] = anchor
     env.globals["href"] = submission_href
     env.globals["student_href"] = student_href
+    env.globals["answer_html"] = render_answer
+    env.globals["locate"] = link_locations
+    env.globals["slot_heading"] = slot_heading
     return env
 
 
@@ -249,6 +254,15 @@ class CheckStat:
 
 
 @dataclass
+class UnansweredItem:
+    """A rubric item and the students whose answer is blank or missing (answers read only)."""
+
+    name: str
+    exercise: str
+    students: list[str] = field(default_factory=list)
+
+
+@dataclass
 class AssignmentSummary:
     id: str
     results: list[SubmissionResult] = field(default_factory=list)
@@ -325,6 +339,20 @@ class AssignmentSummary:
     @property
     def rubric_scored(self) -> int:
         return sum(1 for r in self.results for item in r.rubric if item.points is not None)
+
+    @property
+    def unanswered(self) -> list[UnansweredItem]:
+        """Per rubric item, who left it blank (or has no slot for it), in exercise order."""
+        items: dict[str, UnansweredItem] = {}
+        for r in self.results:
+            for item in r.rubric:
+                entry = items.setdefault(item.name, UnansweredItem(item.name, item.exercise))
+                if item.answer is not None and item.answer.state != "answered":
+                    entry.students.append(r.student)
+        return sorted(
+            (i for i in items.values() if i.students),
+            key=lambda i: (exercise_key(i.exercise), i.name),
+        )
 
     @property
     def awaiting_review(self) -> list[tuple[str, int]]:
@@ -504,6 +532,9 @@ def render_submission(
     form: RubricForm | None = None,
 ) -> str:
     groups = group_by_exercise(result)
+    source, source_problem = (
+        render_file(result.submitted) if result.submitted is not None else (None, None)
+    )
     figures = [
         (c, art)
         for c in result.checks
@@ -520,6 +551,9 @@ def render_submission(
             failed=[c for c in result.checks if not c.passed],
             figures=figures,
             form=form,
+            source=source,
+            source_problem=source_problem,
+            source_css=Markup(source_css()) if source is not None else "",
             root="../",
         )
     )

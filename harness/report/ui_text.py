@@ -130,6 +130,60 @@ UI: dict[str, Text] = {
     "no_rubric": Text(
         en="This assignment has no written parts.", pt="Esta tarefa não tem partes escritas."
     ),
+    # -- written answers and the submitted file ------------------------------------------------
+    "answer": Text(en="Student's answer", pt="Resposta do aluno"),
+    "answer_blank": Text(
+        en="Blank: the answer slot is in the file, but nothing was written in it.",
+        pt="Em branco: o espaço de resposta está no arquivo, mas nada foi escrito nele.",
+    ),
+    "answer_missing": Text(
+        en="No answer: the file has no answer slot for this item (a heading “{heading}”).",
+        pt="Sem resposta: o arquivo não tem o espaço de resposta deste item (um título “{heading}”).",
+    ),
+    "answer_not_read": Text(
+        en="The answer was not read (graded before answers were extracted; `grade all --force` reads it).",
+        pt="A resposta não foi lida (corrigido antes de as respostas serem extraídas; `grade all --force` a lê).",
+    ),
+    "answer_truncated": Text(
+        en="(the answer is longer; it was cut here)",
+        pt="(a resposta é mais longa; foi cortada aqui)",
+    ),
+    "answer_in_file": Text(en="where it is in the file", pt="onde está no arquivo"),
+    "blank_short": Text(en="blank", pt="em branco"),
+    "blank_answers": Text(en="Blank answers", pt="Respostas em branco"),
+    "blank_answers_item": Text(
+        en="{count} student(s) left {exercise} ({item}) blank",
+        pt="{count} aluno(s) deixaram {exercise} ({item}) em branco",
+    ),
+    "no_blank_answers": Text(
+        en="Every written part has an answer.", pt="Todas as partes escritas têm resposta."
+    ),
+    "submitted_file": Text(en="Submitted file", pt="Arquivo entregue"),
+    "submitted_inert": Text(
+        en="Shown as data: nothing in the file runs on this page; links are not followed (hover to see the address).",
+        pt="Mostrado como dados: nada do arquivo é executado nesta página; links não são seguidos (passe o mouse para ver o endereço).",
+    ),
+    "submitted_not_stored": Text(
+        en="The file is not in the gradebook (graded by an earlier version; `grade all --force` stores it).",
+        pt="O arquivo não está no gradebook (corrigido por uma versão anterior; `grade all --force` o guarda).",
+    ),
+    "submitted_trimmed": Text(
+        en="{count} output(s) or cell(s) too large or not displayable (scripts, widgets) were shortened or left out.",
+        pt="{count} saída(s) ou célula(s) grandes demais ou não exibíveis (scripts, widgets) foram encurtadas ou omitidas.",
+    ),
+    "submitted_truncated": Text(
+        en="The file is longer: only its first {lines} lines are shown.",
+        pt="O arquivo é mais longo: só as primeiras {lines} linhas são mostradas.",
+    ),
+    "submitted_unreadable": Text(
+        en="The file could not be read as a notebook; its text is shown as it is.",
+        pt="O arquivo não pôde ser lido como notebook; seu texto é mostrado como está.",
+    ),
+    "submitted_render_failed": Text(
+        en="The notebook could not be rendered ({detail}); its JSON is shown instead.",
+        pt="O notebook não pôde ser exibido ({detail}); seu JSON é mostrado no lugar.",
+    ),
+    "submitted_size": Text(en="{size} bytes", pt="{size} bytes"),
     # check categories (records keep the English identifier; pages show these)
     "cat_correctness": Text(en="correctness", pt="corretude"),
     "cat_shape": Text(en="shape", pt="forma"),

@@ -11,11 +11,14 @@ check and never mixes with the harness's own output or the protocol pipe.
 """
 
 from __future__ import annotations
+import __future__
 
 import argparse
 import contextlib
+import functools
 import importlib.util
 import io
+import operator
 import os
 import random
 import sys
@@ -27,6 +30,10 @@ from harness import protocol
 OUTPUT_CAP_BYTES = 64 * 1024
 MESSAGE_CAP_CHARS = 2000
 SUBMISSION_MODULE = "submission"
+MAX_CELL_PROBLEMS = 100
+_FUTURE_FLAGS = functools.reduce(
+    operator.or_, (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names)
+)
 
 
 class _Reply(Exception):
@@ -204,9 +211,56 @@ class Worker:
             raise _Reply("import", f"cannot load {path}")
         module = importlib.util.module_from_spec(spec)
         sys.modules[SUBMISSION_MODULE] = module
-        spec.loader.exec_module(module)
+        problems: list[dict[str, Any]] = []
+        if request.get("cells") is None:
+            spec.loader.exec_module(module)
+        else:
+            problems = self._run_cells(module, path, request["cells"])
         self.module = module
-        return sorted(name for name in vars(module) if not name.startswith("_"))
+        names = sorted(name for name in vars(module) if not name.startswith("_"))
+        return {"names": names, "cell_problems": problems}
+
+    def _run_cells(self, module: Any, path: str, cells: list[Any]) -> list[dict[str, Any]]:
+        """Run a notebook's code cells in order in one namespace, as Jupyter does.
+
+        ``cells`` holds (cell number, first line, last line) of the file. Each cell is compiled on
+        its own, padded so that its line numbers are the file's (tracebacks and the judge's line
+        map stay right). A cell that does not compile or raises an ``Exception`` is reported and
+        the next cells still run; anything else (SystemExit, KeyboardInterrupt) ends the import.
+        """
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+        namespace = vars(module)
+        flags = 0  # __future__ imports carry over to later cells, as in IPython
+        problems: list[dict[str, Any]] = []
+        for number, first, last in cells:
+            text = "\n" * (first - 1) + "\n".join(lines[first - 1 : last]) + "\n"
+            try:
+                code = compile(text, path, "exec", flags=flags, dont_inherit=True)
+                flags |= code.co_flags & _FUTURE_FLAGS
+                exec(code, namespace)
+            except Exception as exc:
+                info = self.describe_exception(exc)
+                if isinstance(exc, SyntaxError):
+                    line = exc.lineno or first
+                else:
+                    line = next(
+                        (
+                            frame.lineno or first
+                            for frame in traceback.extract_tb(exc.__traceback__)
+                            if os.path.abspath(frame.filename) == path
+                        ),
+                        first,
+                    )
+                info["cell"] = number
+                info["cell_line"] = min(max(line - first + 1, 1), max(last - first + 1, 1))
+                if len(problems) < MAX_CELL_PROBLEMS:
+                    problems.append(info)
+                _note(
+                    f"cell {number} failed at line {info['cell_line']} with {info['type']}: "
+                    f"{info['message']} (the next cells still ran)"
+                )
+        return problems
 
     def op_seed(self, request: dict[str, Any]) -> Any:
         seed = int(request["seed"])
@@ -297,6 +351,14 @@ class Worker:
         from harness.sandbox.introspect import figure_summary
 
         return figure_summary(self._target(request["target"]))
+
+
+def _note(text: str) -> None:
+    """A line on the captured stderr, where Jupyter would show a failed cell's error."""
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+    with contextlib.suppress(Exception):
+        os.write(2, f"[grader] {text}\n".encode(errors="replace"))
 
 
 def _safe_str(exc: BaseException) -> str:

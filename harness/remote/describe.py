@@ -9,6 +9,14 @@ import numpy as np
 from harness import messages
 from harness.i18n import Text
 
+
+class Handle:
+    """Marker base of every judge-side proxy of a worker object (kept here so that describing a
+    value needs no import of the proxies themselves)."""
+
+    type_name: str = "?"
+
+
 SMALL_ARRAY_ELEMENTS = 24
 
 
@@ -35,9 +43,7 @@ def describe(value: Any, *, show_values: bool = True) -> Text:
         if show_values and value.numel() <= SMALL_ARRAY_ELEMENTS:
             text = text + f" {_array_text(value.detach().to(torch.float64).cpu().numpy())}"
         return text
-    from harness.judge.handles import RemoteObject
-
-    if isinstance(value, RemoteObject):
+    if isinstance(value, Handle):
         return messages.HANDLE_DESCRIPTION.format(type=value.type_name)
     if isinstance(value, tuple | list):
         opening, closing = ("(", ")") if isinstance(value, tuple) else ("[", "]")
@@ -71,9 +77,7 @@ def short_argument(value: Any) -> str:
         return f"<{value.dtype.name} array {tuple(value.shape)}>"
     if torch is not None and isinstance(value, torch.Tensor):
         return f"<{str(value.dtype).removeprefix('torch.')} tensor {tuple(value.shape)}>"
-    from harness.judge.handles import RemoteObject
-
-    if isinstance(value, RemoteObject):
+    if isinstance(value, Handle):
         return f"<{value.type_name.rsplit('.', 1)[-1]}>"
     if isinstance(value, torch.nn.Module if torch is not None else ()):
         return f"<{type(value).__name__} model>"

@@ -9,13 +9,29 @@ solution is reached through the same classes, so student and reference calls rea
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from harness import protocol
-from harness.judge.describe import call_repr
+from harness.remote.describe import Handle, call_repr
+from harness.remote.errors import BadReply
 
-if TYPE_CHECKING:
-    from harness.judge.session import WorkerSession
+
+class WorkerSession(Protocol):
+    """What a proxy needs of the judge's connection to a worker (harness.judge.session)."""
+
+    label: str
+    generation: int
+    last_call: str
+    last_call_s: float
+
+    def request(
+        self, request: dict[str, Any], *, call: str, timeout: float | None = None
+    ) -> Any: ...
+
+    def call(
+        self, request: dict[str, Any], *, call: str, timeout: float | None, function: str
+    ) -> Any: ...
 
 
 def contains_handle(value: Any) -> bool:
@@ -28,24 +44,40 @@ def contains_handle(value: Any) -> bool:
     return False
 
 
+#: validates what a top-level function returned: (name, call as written, value) -> value
+ReturnCheck = Callable[[str, str, Any], Any]
+
+
+def _unchecked(name: str, call: str, value: Any) -> Any:
+    return value
+
+
 class RemoteFunction:
     """A top-level function of the submission, called by name."""
 
-    def __init__(self, session: WorkerSession, name: str, timeout: float | None = None) -> None:
+    def __init__(
+        self,
+        session: WorkerSession,
+        name: str,
+        timeout: float | None = None,
+        check_return: ReturnCheck = _unchecked,
+    ) -> None:
         self._session = session
         self.name = name
         self._timeout = timeout
+        self._check_return = check_return
 
     def with_timeout(self, seconds: float) -> RemoteFunction:
         """The same function with its own per-call budget (performance checks)."""
-        return RemoteFunction(self._session, self.name, seconds)
+        return RemoteFunction(self._session, self.name, seconds, self._check_return)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         description = call_repr(self.name, args, kwargs)
         request = {"op": "call", "target": ("module", self.name), "args": args, "kwargs": kwargs}
-        return self._session.call(
+        value = self._session.call(
             request, call=description, timeout=self._timeout, function=self.name
         )
+        return self._check_return(self.name, description, value)
 
     def call_with_inputs(self, *args: Any, **kwargs: Any) -> tuple[Any, list[Any], dict[str, Any]]:
         """Call, and also get back the arguments as the function left them (side-effect checks)."""
@@ -59,10 +91,9 @@ class RemoteFunction:
         }
         reply = self._session.request(request, call=description, timeout=self._timeout)
         if not isinstance(reply, dict) or set(reply) != {"result", "args", "kwargs"}:
-            from harness.judge.errors import BadReply
-
             raise BadReply(description, "unexpected reply shape")
-        return reply["result"], reply["args"], reply["kwargs"]
+        result = self._check_return(self.name, description, reply["result"])
+        return result, reply["args"], reply["kwargs"]
 
     def __repr__(self) -> str:
         return f"<remote function {self.name} ({self._session.label})>"
@@ -71,8 +102,9 @@ class RemoteFunction:
 class RemoteModule:
     """The submission (or reference) as a namespace of remote functions."""
 
-    def __init__(self, session: WorkerSession) -> None:
+    def __init__(self, session: WorkerSession, check_return: ReturnCheck = _unchecked) -> None:
         self._session = session
+        self._check_return = check_return
 
     @property
     def session(self) -> WorkerSession:
@@ -81,7 +113,7 @@ class RemoteModule:
     def __getattr__(self, name: str) -> RemoteFunction:
         if name.startswith("__"):
             raise AttributeError(name)
-        return RemoteFunction(self._session, name)
+        return RemoteFunction(self._session, name, check_return=self._check_return)
 
     def put(self, value: Any) -> Any:
         """Send a judge-built object (a model, a dataset...) to this worker and keep it there.
@@ -115,7 +147,7 @@ class RemoteMethod:
         return self._owner.call_method(self.name, *args, **kwargs)
 
 
-class RemoteObject:
+class RemoteObject(Handle):
     """An object that lives in a worker (a model, a figure, ...), usable through its methods."""
 
     def __init__(self, session: WorkerSession, info: protocol.HandleInfo, generation: int) -> None:
