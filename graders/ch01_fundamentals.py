@@ -2,7 +2,7 @@
 
 Public checks (outside the HIDDEN regions) are released to students in
 ``assignments/ch01_fundamentals/public_checks.py``; hidden ones never leave the instructor's copy.
-Every check names one property; invariance, side-effect, shape and determinism checks
+Every check names one property; invariance, side-effect, stability, shape and determinism checks
 ``requires=`` a correctness check of the same function, so a function that computes nothing
 earns nothing.
 """
@@ -290,7 +290,7 @@ def check_constant_column_is_centred_not_scaled(ctx: CheckContext) -> None:
     expect_close(test_col, X_test[:, 1] - 2.0, what=Text.same("X_test_std[:, 1]") + hint)
 
 
-@check("1.1", points=1, category="stability")
+@check("1.1", points=1, category="stability", requires=check_standardize_matches_reference)
 def check_single_test_row(ctx: CheckContext) -> None:
     X_train = ctx.rng.normal(size=(15, 4))
     X_test = ctx.rng.normal(size=(1, 4))
@@ -299,7 +299,7 @@ def check_single_test_row(ctx: CheckContext) -> None:
     expect_close(got, want, what="X_test_std", rtol=1e-7, atol=1e-9)
 
 
-@check("1.1", points=1, category="stability")
+@check("1.1", points=1, category="stability", requires=check_standardize_matches_reference)
 def check_float32_inputs(ctx: CheckContext) -> None:
     X_train = ctx.rng.normal(100.0, 5.0, size=(50, 3)).astype(np.float32)
     X_test = ctx.rng.normal(100.0, 5.0, size=(6, 3)).astype(np.float32)

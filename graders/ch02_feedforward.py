@@ -10,19 +10,27 @@ import numpy as np
 import torch
 
 from harness.checks import (
+    MODULE,
+    Array,
     CheckContext,
     GraderSettings,
     Text,
+    Tuple,
+    assess_only_if,
     check,
-    expect,
     expect_close,
-    expect_module,
     expect_shape,
-    fail,
+    refine,
     rubric,
 )
 
 SETTINGS = GraderSettings(import_timeout_s=10.0, call_timeout_s=60.0, submission_budget_s=300.0)
+
+# every check calls memorize_random_labels on X of N_SAMPLES rows: one integer label per row
+N_SAMPLES, N_FEATURES, N_CLASSES = 240, 12, 4
+CONTRACT = refine(
+    memorize_random_labels=Tuple((MODULE, Array(shape=(N_SAMPLES,), integer=True))),
+)
 
 MEMORIZATION_DISCUSSION = rubric(
     "2.3",
@@ -37,10 +45,15 @@ MEMORIZATION_DISCUSSION = rubric(
 
 @check("2.1", points=1, category="shape", hidden=False)
 def check_power_mlp_output_shape_public(ctx: CheckContext) -> None:
-    model = expect_module(ctx.student.make_power_mlp(4, 2, 3, 5), ctx.student.last_call)
-    out = model(torch.zeros(7, 4))
-    expect_shape(
-        out, (7, 5), what="model(x) for x of shape (7, 4)", context="make_power_mlp(4, 2, 3, 5)"
+    model = ctx.student.make_power_mlp(4, 2, 3, 5)
+    call = ctx.student.last_call
+    x = torch.randn(7, 4, generator=ctx.torch_generator())
+    out = expect_shape(model(x), (7, 5), what="model(x) for x of shape (7, 4)", context=call)
+    assess_only_if(
+        bool(np.ptp(out, axis=0).max() > 0),
+        en="{call}: model(x) is the same for every row of x, or not finite; the model computes nothing from its input.",
+        pt="{call}: model(x) é igual para toda linha de x, ou não é finito; o modelo não calcula nada a partir da entrada.",
+        call=call,
     )
 
 
@@ -50,10 +63,9 @@ def check_pca_to_linear_public(ctx: CheckContext) -> None:
 
     X = np.random.default_rng(0).normal(size=(40, 5)) + 3.0
     pca = PCA(n_components=2).fit(X)
-    layer = expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
-    got = layer(torch.as_tensor(X, dtype=torch.float32))
+    layer = ctx.student.pca_to_linear(pca)
     expect_close(
-        got,
+        layer(torch.as_tensor(X, dtype=torch.float32)),
         pca.transform(X),
         what="layer(X)",
         context="pca_to_linear(PCA(n_components=2).fit(X))",
@@ -65,76 +77,33 @@ def check_pca_to_linear_public(ctx: CheckContext) -> None:
 # BEGIN HIDDEN
 import hypothesis.strategies as st  # noqa: E402
 
-from harness.checks import Partial, expect_raises, for_all  # noqa: E402
+from harness.checks import accuracy_partial, as_array, expect, expect_raises, for_all  # noqa: E402
 
-LINEAR_OPS = {"addmm", "mm", "matmul", "linear", "bmm", "baddbmm", "einsum", "addmv", "mv"}
-NONLINEAR_OPS = {
-    "relu",
-    "relu_",
-    "gelu",
-    "tanh",
-    "tanh_",
-    "sigmoid",
-    "sigmoid_",
-    "elu",
-    "elu_",
-    "leaky_relu",
-    "leaky_relu_",
-    "silu",
-    "silu_",
-    "softplus",
-    "hardtanh",
-    "hardtanh_",
-    "clamp",
-    "clamp_",
-    "clamp_min",
-    "clamp_min_",
-    "clamp_max",
-    "threshold",
-    "threshold_",
-    "mish",
-    "selu",
-    "celu",
-    "prelu",
-    "_prelu_kernel",
-    "rrelu_with_noise",
-    "hardswish",
-    "hardsigmoid",
-    "log_sigmoid_forward",
-    "softshrink",
-    "hardshrink",
-    "sin",
-    "cos",
-    "exp",
-    "abs",
-    "maximum",
-    "minimum",
-    "where",
-    "square",
-    "pow",
-    "erf",
-    "glu",
-    "logsigmoid",
-    "softsign",
-    "sign",
-    "sgn",
-}
+LINEAR_OPS = set("addmm mm matmul linear bmm baddbmm einsum addmv mv".split())  # noqa: SIM905
+NONLINEAR_OPS = set(
+    """relu relu_ gelu tanh tanh_ sigmoid sigmoid_ elu elu_ leaky_relu leaky_relu_ silu silu_
+    softplus hardtanh hardtanh_ clamp clamp_ clamp_min clamp_min_ clamp_max threshold threshold_
+    mish selu celu prelu _prelu_kernel rrelu_with_noise hardswish hardsigmoid log_sigmoid_forward
+    softshrink hardshrink sin cos exp abs maximum minimum where square pow erf glu logsigmoid
+    softsign sign sgn""".split()  # noqa: SIM905
+)
 
 
-def _linear_layers(model: object, x: torch.Tensor) -> list[tuple[str, int, int]]:
-    """(name, in, out) of the modules owning a 2-D weight, in the order the forward pass calls them."""
-    summary = model.summary()  # type: ignore[attr-defined]
-    weights = {}
-    for row in summary["modules"]:
-        for p in row["parameters"]:
-            if p["name"] == "weight" and len(p["shape"]) == 2:
-                weights[row["name"]] = (p["shape"][1], p["shape"][0])
-    trace = model.trace(x)  # type: ignore[attr-defined]
-    seen = []
-    for call in trace["module_calls"]:
-        if call["name"] in weights and call["name"] not in [s[0] for s in seen]:
-            seen.append((call["name"], *weights[call["name"]]))
-    return seen
+def _made(ctx: CheckContext, args: tuple[int, ...]) -> tuple[object, str]:
+    """The student's make_power_mlp(*args) and how it was called (for messages)."""
+    return ctx.student.make_power_mlp(*args), ctx.student.last_call
+
+
+def _linear_layers(model: object, x: torch.Tensor) -> list[tuple[int, int]]:
+    """(in, out) of the modules owning a 2-D weight, in the order the forward pass calls them."""
+    weights = {
+        row["name"]: (p["shape"][1], p["shape"][0])
+        for row in model.summary()["modules"]  # type: ignore[attr-defined]
+        for p in row["parameters"]
+        if p["name"] == "weight" and len(p["shape"]) == 2
+    }
+    calls = model.trace(x)["module_calls"]  # type: ignore[attr-defined]
+    return [weights[name] for name in dict.fromkeys(c["name"] for c in calls) if name in weights]
 
 
 def _expected_widths(in_features: int, n: int, k: int, out_features: int) -> list[tuple[int, int]]:
@@ -142,85 +111,73 @@ def _expected_widths(in_features: int, n: int, k: int, out_features: int) -> lis
     return list(zip(widths[:-1], widths[1:]))
 
 
+def _parameter_count(model: object) -> int:
+    rows = model.summary()["modules"]  # type: ignore[attr-defined]
+    return sum(int(np.prod(p["shape"])) for row in rows for p in row["parameters"])
+
+
 @check("2.1", points=3, category="shape")
 def check_power_mlp_linear_widths_in_order(ctx: CheckContext) -> None:
     """The Linear layers met by a forward pass have widths in -> k -> ... -> k**n -> out, chained."""
     for args in ((5, 3, 2, 3), (3, 1, 4, 2), (6, 2, 3, 1), (2, 4, 1, 2)):
-        model = expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
-        call = ctx.student.last_call
-        layers = _linear_layers(model, torch.zeros(2, args[0]))
-        got = [(i, o) for _, i, o in layers]
-        expected = _expected_widths(*args)
-        if got != expected:
-            fail(
-                en="{call}: the forward pass goes through Linear layers with (in_features, out_features) = {got}, expected {expected} (hidden layer i has k**i units, then a Linear to out_features).",
-                pt="{call}: a passagem forward atravessa camadas Linear com (in_features, out_features) = {got}, esperado {expected} (a camada oculta i tem k**i neurônios, depois uma Linear para out_features).",
-                call=call,
-                got=got,
-                expected=expected,
-            )
+        model, call = _made(ctx, args)
+        got, expected = _linear_layers(model, torch.zeros(2, args[0])), _expected_widths(*args)
+        expect(
+            got == expected,
+            en="{call}: the forward pass goes through Linear layers with (in_features, out_features) = {got}, expected {expected} (hidden layer i has k**i units, then a Linear to out_features).",
+            pt="{call}: a passagem forward atravessa camadas Linear com (in_features, out_features) = {got}, esperado {expected} (a camada oculta i tem k**i neurônios, depois uma Linear para out_features).",
+            call=call,
+            got=got,
+            expected=expected,
+        )
 
 
-@check("2.1", points=1, category="shape")
+@check("2.1", points=1, category="shape", requires=check_power_mlp_linear_widths_in_order)
 def check_power_mlp_output_shapes(ctx: CheckContext) -> None:
     for args, batch in (((5, 3, 2, 3), 4), ((3, 1, 4, 2), 1), ((8, 2, 3, 7), 9)):
-        model = expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
+        model, call = _made(ctx, args)
         expect_shape(
-            model(torch.randn(batch, args[0])),
-            (batch, args[3]),
-            what="model(x)",
-            context=ctx.student.last_call,
+            model(torch.randn(batch, args[0])), (batch, args[3]), what="model(x)", context=call
         )
 
 
-@check("2.1", points=1, category="shape")
+@check("2.1", points=1, category="shape", requires=check_power_mlp_linear_widths_in_order)
 def check_power_mlp_parameter_count(ctx: CheckContext) -> None:
     for args in ((5, 3, 2, 3), (7, 2, 5, 4)):
-        model = expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
-        count = sum(
-            int(np.prod(p["shape"]))
-            for row in model.summary()["modules"]
-            for p in row["parameters"]
+        model, call = _made(ctx, args)
+        count, expected = (
+            _parameter_count(model),
+            sum(i * o + o for i, o in _expected_widths(*args)),
         )
-        expected = sum(i * o + o for i, o in _expected_widths(*args))
         expect(
             count == expected,
             en="{call}: the model has {got} parameters, expected {expected} (weights and biases of the Linear layers).",
             pt="{call}: o modelo tem {got} parâmetros, esperado {expected} (pesos e vieses das camadas Linear).",
-            call=ctx.student.last_call,
+            call=call,
             got=count,
             expected=expected,
         )
 
 
-@check("2.1", points=2, category="shape")
+@check("2.1", points=2, category="shape", requires=check_power_mlp_linear_widths_in_order)
 def check_power_mlp_nonlinearity_between_layers(ctx: CheckContext) -> None:
     """Every pair of consecutive linear maps has a nonlinear op between them (else it collapses to one)."""
     for args in ((4, 3, 2, 2), (3, 1, 3, 2)):
-        model = expect_module(ctx.student.make_power_mlp(*args), ctx.student.last_call)
-        call = ctx.student.last_call
+        model, call = _made(ctx, args)
         ops = model.trace(torch.randn(3, args[0]))["ops"]
         positions = [i for i, op in enumerate(ops) if op in LINEAR_OPS]
         for left, right in zip(positions, positions[1:]):
             between = set(ops[left + 1 : right])
-            if not between & NONLINEAR_OPS:
-                fail(
-                    en="{call}: two linear operations run one after the other with no nonlinearity between them (ops in between: {between}); the network is then equivalent to a single linear layer.",
-                    pt="{call}: duas operações lineares rodam em sequência sem não linearidade entre elas (operações no meio: {between}); a rede equivale então a uma única camada linear.",
-                    call=call,
-                    between=sorted(between) or "none",
-                )
-        expect(
-            len(positions) >= args[1] + 1,
-            en="{call}: the forward pass runs {got} linear operations, expected at least {expected}.",
-            pt="{call}: a passagem forward executa {got} operações lineares, esperado ao menos {expected}.",
-            call=call,
-            got=len(positions),
-            expected=args[1] + 1,
-        )
+            expect(
+                bool(between & NONLINEAR_OPS),
+                en="{call}: two linear operations run one after the other with no nonlinearity between them (ops in between: {between}); the network is then equivalent to a single linear layer.",
+                pt="{call}: duas operações lineares rodam em sequência sem não linearidade entre elas (operações no meio: {between}); a rede equivale então a uma única camada linear.",
+                call=call,
+                between=sorted(between) or "none",
+            )
 
 
-@check("2.1", points=1, category="stability")
+@check("2.1", points=1, category="stability", requires=check_power_mlp_linear_widths_in_order)
 def check_power_mlp_rejects_bad_sizes(ctx: CheckContext) -> None:
     expect_raises("ValueError", ctx.student.make_power_mlp, 4, 0, 2, 3)
     expect_raises("ValueError", ctx.student.make_power_mlp, 4, 2, 0, 3)
@@ -230,9 +187,7 @@ def check_power_mlp_rejects_bad_sizes(ctx: CheckContext) -> None:
 # 2.2 PCA as nn.Linear
 
 
-def _pca_case(
-    seed: int, n: int, m: int, components: int, whiten: bool
-) -> tuple[object, np.ndarray, np.ndarray]:
+def _pca_case(seed: int, n: int, m: int, components: int, whiten: bool) -> tuple:
     from sklearn.decomposition import PCA
 
     rng = np.random.default_rng(seed)
@@ -243,17 +198,14 @@ def _pca_case(
     return pca, X_new, pca.transform(X_new)
 
 
-def _pca_prop(ctx: CheckContext, whiten: bool):
+def _pca_matches(ctx: CheckContext, whiten: bool) -> None:
     def prop(case: tuple[int, int, int, int]) -> None:
-        seed, n, m, components = case
-        components = min(components, m, n)
+        seed, n, m, components = (*case[:3], min(case[1:]))
         pca, X_new, want = _pca_case(seed, n, m, components, whiten)
-        layer = expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
+        layer = ctx.student.pca_to_linear(pca)
         call = f"pca_to_linear(PCA(n_components={components}, whiten={whiten}) fitted on X of shape ({n}, {m}))"
-        got = layer(torch.as_tensor(X_new, dtype=torch.float32))
-        scale = max(1.0, float(np.abs(want).max()))
         expect_close(
-            got,
+            layer(torch.as_tensor(X_new, dtype=torch.float32)),
             want,
             what="layer(X_new)",
             context=Text(
@@ -261,43 +213,32 @@ def _pca_prop(ctx: CheckContext, whiten: bool):
                 pt=f"{call}: layer(X_new) deve ser igual a pca.transform(X_new)",
             ),
             rtol=1e-3,
-            atol=2e-4 * scale,
+            atol=2e-4 * max(1.0, float(np.abs(want).max())),
         )
 
-    return prop
-
-
-_PCA_CASES = st.tuples(
-    st.integers(0, 1000), st.integers(8, 40), st.integers(2, 9), st.integers(1, 5)
-)
-
-
-@check("2.2", points=3, category="correctness")
-def check_pca_to_linear_matches_transform(ctx: CheckContext) -> None:
     for_all(
-        _PCA_CASES,
-        _pca_prop(ctx, whiten=False),
-        examples=12,
-        show=lambda c: f"seed={c[0]}, n={c[1]}, m={c[2]}, n_components={min(c[3], c[2], c[1])}",
-    )
-
-
-@check("2.2", points=2, category="correctness")
-def check_pca_to_linear_with_whitening(ctx: CheckContext) -> None:
-    for_all(
-        _PCA_CASES,
-        _pca_prop(ctx, whiten=True),
+        st.tuples(st.integers(0, 1000), st.integers(8, 40), st.integers(2, 9), st.integers(1, 5)),
+        prop,
         examples=12,
         show=lambda c: (
-            f"seed={c[0]}, n={c[1]}, m={c[2]}, n_components={min(c[3], c[2], c[1])}, whiten=True"
+            f"seed={c[0]}, n={c[1]}, m={c[2]}, n_components={min(c[3], c[2], c[1])}, whiten={whiten}"
         ),
     )
 
 
-@check("2.2", points=1, category="shape")
+@check("2.2", points=3, category="correctness")
+def check_pca_to_linear_matches_transform(ctx: CheckContext) -> None:
+    _pca_matches(ctx, whiten=False)
+
+
+@check("2.2", points=2, category="correctness")
+def check_pca_to_linear_with_whitening(ctx: CheckContext) -> None:
+    _pca_matches(ctx, whiten=True)
+
+
+@check("2.2", points=1, category="shape", requires=check_pca_to_linear_matches_transform)
 def check_pca_to_linear_is_linear_layer(ctx: CheckContext) -> None:
-    pca, _, _ = _pca_case(3, 30, 7, 3, False)
-    layer = expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
+    layer = ctx.student.pca_to_linear(_pca_case(3, 30, 7, 3, False)[0])
     call = ctx.student.last_call
     expect(
         layer.isinstance_of("torch.nn:Linear"),
@@ -306,87 +247,98 @@ def check_pca_to_linear_is_linear_layer(ctx: CheckContext) -> None:
         call=call,
         got=layer.type_name,
     )
-    expect(
-        (layer.get("in_features"), layer.get("out_features")) == (7, 3),
-        en="{call}: expected in_features=7 (features) and out_features=3 (components), got {got}.",
-        pt="{call}: esperado in_features=7 (atributos) e out_features=3 (componentes), obteve {got}.",
-        call=call,
-        got=(layer.get("in_features"), layer.get("out_features")),
-    )
 
 
 # ---------------------------------------------------------------------------------------------
 # 2.3 memorising random labels
 
-N_SAMPLES, N_FEATURES, N_CLASSES = 240, 12, 4
+X_MEMORIZE = np.random.default_rng(1234).normal(size=(N_SAMPLES, N_FEATURES))
 
 
-def _memorize(
-    ctx: CheckContext, seed: int = 7, X: np.ndarray | None = None
-) -> tuple[object, np.ndarray, np.ndarray, str]:
-    if X is None:
-        X = np.random.default_rng(1234).normal(size=(N_SAMPLES, N_FEATURES))
-    returned = ctx.student.memorize_random_labels(X, N_CLASSES, seed)
-    call = ctx.student.last_call
-    if not (isinstance(returned, tuple | list) and len(returned) == 2):
-        fail(
-            en="{call} should return a pair (model, y_random), got {got}.",
-            pt="{call} deveria retornar um par (modelo, y_aleatorio), obteve {got}.",
-            call=call,
-            got=type(returned).__name__,
-        )
-    model, labels = returned
-    expect_module(model, call)
-    labels = np.asarray(labels)
-    expect(
-        labels.shape == (len(X),) and labels.dtype.kind in "iu",
-        en="{call}: y_random should be an integer array of shape ({n},), got {dtype} of shape {shape}.",
-        pt="{call}: y_random deveria ser um array inteiro de forma ({n},), obteve {dtype} de forma {shape}.",
-        call=call,
-        n=len(X),
-        dtype=labels.dtype,
-        shape=labels.shape,
-    )
-    return model, labels.astype(np.int64), X, call
+def _memorize(ctx: CheckContext, seed: int = 7) -> tuple[object, np.ndarray, str]:
+    model, labels = ctx.student.memorize_random_labels(X_MEMORIZE, N_CLASSES, seed)
+    return model, as_array(labels).astype(np.int64), ctx.student.last_call
 
 
-def _accuracy(model: object, X: np.ndarray, labels: np.ndarray, call: str) -> float:
-    logits = model(torch.as_tensor(X, dtype=torch.float32))  # type: ignore[operator]
+def _predict(model: object, X: np.ndarray, call: str) -> np.ndarray:
     logits = expect_shape(
-        logits, (len(X), N_CLASSES), what="model(X) (one logit per class)", context=call
+        model(torch.as_tensor(X, dtype=torch.float32)),  # type: ignore[operator]
+        (len(X), N_CLASSES),
+        what=f"model(X) for X of shape {X.shape} (one logit per class)",
+        context=call,
     )
-    return float((np.argmax(logits, axis=1) == labels).mean())
+    return np.argmax(logits, axis=1)
 
 
 @check("2.3", points=1, category="correctness")
 def check_random_labels_are_valid(ctx: CheckContext) -> None:
-    _, labels, _, call = _memorize(ctx)
+    """The labels are spread uniformly over 0..n_classes-1 (none outside it)."""
+    _, labels, call = _memorize(ctx)
+    inside = (labels >= 0) & (labels < N_CLASSES)
+    counts = np.bincount(labels[inside], minlength=N_CLASSES)
     expect(
-        labels.min() >= 0 and labels.max() < N_CLASSES,
-        en="{call}: labels must be in 0..{last}, got values from {lo} to {hi}.",
-        pt="{call}: os rótulos devem estar em 0..{last}, obteve valores de {lo} a {hi}.",
+        inside.all() and np.all(np.abs(counts / (N_SAMPLES / N_CLASSES) - 1) < 0.5),
+        en="{call}: labels should be drawn uniformly from 0..{last}; counts per class are {counts}, and {out} labels lie outside that range.",
+        pt="{call}: os rótulos deveriam ser sorteados uniformemente em 0..{last}; as contagens por classe são {counts}, e {out} rótulos estão fora desse intervalo.",
         call=call,
         last=N_CLASSES - 1,
-        lo=labels.min(),
-        hi=labels.max(),
-    )
-    counts = np.bincount(labels, minlength=N_CLASSES)
-    expected = N_SAMPLES / N_CLASSES
-    expect(
-        np.all(counts > 0.5 * expected) and np.all(counts < 1.5 * expected),
-        en="{call}: labels should be uniform over {k} classes; counts per class are {counts}.",
-        pt="{call}: os rótulos deveriam ser uniformes em {k} classes; contagens por classe: {counts}.",
-        call=call,
-        k=N_CLASSES,
         counts=counts.tolist(),
+        out=int((~inside).sum()),
     )
 
 
-@check("2.3", points=1, category="correctness")
+@check("2.3", points=3, category="behaviour", requires=check_random_labels_are_valid)
+def check_model_memorises_training_set(ctx: CheckContext):
+    """Training accuracy on (X, y_random), measured on the rows in an order the judge chooses."""
+    model, labels, call = _memorize(ctx)
+    order = ctx.rng.permutation(N_SAMPLES)
+    return accuracy_partial(
+        float((_predict(model, X_MEMORIZE[order], call) == labels[order]).mean()),
+        full=0.95,
+        zero=0.5,
+        what="the training accuracy the judge measured on (X, y_random), rows shuffled",
+        context=call,
+    )
+
+
+@check("2.3", points=1, category="behaviour", requires=check_model_memorises_training_set)
+def check_predictions_follow_the_samples(ctx: CheckContext) -> None:
+    """A sample's predicted class depends on that sample alone, not on the rest of the batch."""
+    model, _, call = _memorize(ctx)
+    order = ctx.rng.permutation(N_SAMPLES)
+    whole = _predict(model, X_MEMORIZE[order], call)
+    chunks = np.split(order, [1, 3, 10, 40, 120])
+    parts = np.concatenate([_predict(model, X_MEMORIZE[chunk], call) for chunk in chunks])
+    agree = float((parts == whole).mean())
+    expect(
+        agree >= 0.99,
+        en="{call}: predicting X in batches of {sizes} rows instead of all at once changes the predicted class of {changed:.0%} of the samples; each prediction must come from its own input (no dependence on the batch; return the model in eval mode).",
+        pt="{call}: predizer X em lotes de {sizes} linhas em vez de tudo de uma vez muda a classe predita de {changed:.0%} das amostras; cada predição deve vir da própria entrada (sem depender do lote; devolva o modelo em modo eval).",
+        call=call,
+        sizes=[len(c) for c in chunks],
+        changed=1 - agree,
+    )
+
+
+@check("2.3", points=1, category="shape", requires=check_model_memorises_training_set)
+def check_model_is_overparameterised(ctx: CheckContext) -> None:
+    model, _, call = _memorize(ctx)
+    count = _parameter_count(model)
+    expect(
+        count > N_SAMPLES,
+        en="{call}: the model has {count} parameters for {n} samples; the experiment needs more parameters than samples.",
+        pt="{call}: o modelo tem {count} parâmetros para {n} amostras; o experimento precisa de mais parâmetros que amostras.",
+        call=call,
+        count=count,
+        n=N_SAMPLES,
+    )
+
+
+@check("2.3", points=1, category="correctness", requires=check_model_memorises_training_set)
 def check_random_labels_depend_only_on_seed(ctx: CheckContext) -> None:
-    _, first, _, call = _memorize(ctx, seed=7)
-    _, again, _, _ = _memorize(ctx, seed=7)
-    _, other, _, _ = _memorize(ctx, seed=8)
+    _, first, call = _memorize(ctx, seed=7)
+    _, again, _ = _memorize(ctx, seed=7)
+    _, other, _ = _memorize(ctx, seed=8)
     expect(
         np.array_equal(first, again),
         en="{call}: two calls with the same seed drew different labels; seed your random generator with `seed`.",
@@ -401,20 +353,33 @@ def check_random_labels_depend_only_on_seed(ctx: CheckContext) -> None:
     )
 
 
-@check("2.3", points=2, category="leakage")
+@check(
+    "2.3",
+    points=2,
+    category="leakage",
+    requires=(check_model_memorises_training_set, check_random_labels_depend_only_on_seed),
+)
 def check_labels_carry_no_signal(ctx: CheckContext) -> None:
     """A classifier trained on part of (X, y_random) must be at chance on the rest: labels are noise."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import cross_val_score
     from sklearn.neighbors import KNeighborsClassifier
 
-    _, labels, X, call = _memorize(ctx)
+    _, labels, call = _memorize(ctx)
+    counts = np.unique(labels, return_counts=True)[1]
+    assess_only_if(
+        len(counts) >= 2 and counts.min() >= 5,
+        en="{call}: y_random has class counts {counts}; at least two classes of 5 samples each are needed to measure anything.",
+        pt="{call}: y_random tem contagens por classe {counts}; são precisas ao menos duas classes de 5 amostras cada para medir algo.",
+        call=call,
+        counts=counts.tolist(),
+    )
     chance = 1.0 / N_CLASSES
     for name, model in (
         ("logistic regression", LogisticRegression(max_iter=500)),
         ("5-nearest neighbours", KNeighborsClassifier(5)),
     ):
-        score = float(cross_val_score(model, X, labels, cv=5).mean())
+        score = float(cross_val_score(model, X_MEMORIZE, labels, cv=5).mean())
         expect(
             score <= chance + 0.15,
             en="{call}: a {name} trained on 4/5 of (X, y_random) predicts the other 1/5 with accuracy {score:.2f} (chance is {chance:.2f}): your labels depend on X, so they are not random.",
@@ -424,52 +389,6 @@ def check_labels_carry_no_signal(ctx: CheckContext) -> None:
             score=score,
             chance=chance,
         )
-
-
-@check("2.3", points=3, category="behaviour")
-def check_model_memorises_training_set(ctx: CheckContext) -> None:
-    model, labels, X, call = _memorize(ctx)
-    accuracy = _accuracy(model, X, labels, call)
-    if accuracy < 0.95:
-        return Partial(
-            max(0.0, (accuracy - 0.5) / 0.45) if accuracy > 0.5 else 0.0,
-            Text(
-                en=f"{call}: the judge measured a training accuracy of {accuracy:.3f} on (X, y_random); at least 0.95 is required (train longer, or use a wider network).",
-                pt=f"{call}: o corretor mediu acurácia de treino {accuracy:.3f} em (X, y_random); é preciso ao menos 0.95 (treine por mais tempo, ou use uma rede mais larga).",
-            ),
-        )
-    return None
-
-
-@check("2.3", points=1, category="behaviour")
-def check_predictions_follow_the_samples(ctx: CheckContext) -> None:
-    """Shuffling the rows of X shuffles the predictions: the model reads its input."""
-    model, labels, X, call = _memorize(ctx)
-    order = ctx.rng.permutation(len(X))
-    accuracy = _accuracy(model, X[order], labels[order], call)
-    expect(
-        accuracy >= 0.95,
-        en="{call}: on the same samples in another order the model's accuracy drops to {acc:.3f}; its predictions must come from each input, not from the position in the batch.",
-        pt="{call}: com as mesmas amostras em outra ordem a acurácia do modelo cai para {acc:.3f}; as predições devem vir de cada entrada, não da posição no lote.",
-        call=call,
-        acc=accuracy,
-    )
-
-
-@check("2.3", points=1, category="shape")
-def check_model_is_overparameterised(ctx: CheckContext) -> None:
-    model, _, _, call = _memorize(ctx)
-    count = sum(
-        int(np.prod(p["shape"])) for row in model.summary()["modules"] for p in row["parameters"]
-    )
-    expect(
-        count > N_SAMPLES,
-        en="{call}: the model has {count} parameters for {n} samples; the experiment needs more parameters than samples.",
-        pt="{call}: o modelo tem {count} parâmetros para {n} amostras; o experimento precisa de mais parâmetros que amostras.",
-        call=call,
-        count=count,
-        n=N_SAMPLES,
-    )
 
 
 # END HIDDEN

@@ -180,11 +180,11 @@ def _experiment(
 def check_critical_period_experiment_structure_public(ctx: CheckContext) -> None:
     values = [v for seed in (0, 1) for v in _experiment(ctx, [0, 2], 2, seed).values()]
     assess_only_if(
-        len(np.unique(values)) > 1,
-        en="{call} and the same call with seed=0 report the accuracy {value} for every t; a real experiment's accuracies vary with t or the seed, so the structure of a constant is not assessed.",
-        pt="{call} e a mesma chamada com seed=0 informam a acurácia {value} para todo t; as acurácias de um experimento de verdade variam com t ou a semente, então a estrutura de uma constante não é avaliada.",
+        len(np.unique(values)) > 1 and max(values) > 0.3,
+        en="{call} and the same call with seed=0 report the accuracies {values}; those of a real experiment vary with t or the seed, and some are well above chance (0.10), over 0.3: the structure of these values is not assessed.",
+        pt="{call} e a mesma chamada com seed=0 informam as acurácias {values}; as de um experimento de verdade variam com t ou a semente, e algumas ficam bem acima do acaso (0.10), acima de 0.3: a estrutura destes valores não é avaliada.",
         call=ctx.student.last_call,
-        value=values[0],
+        values=values,
     )
 
 
@@ -471,7 +471,7 @@ def check_critical_period_experiment_keys_and_values(ctx: CheckContext) -> None:
     "5.2",
     points=1,
     category="stability",
-    requires=check_critical_period_experiment_structure_public,
+    requires=check_critical_period_experiment_deterministic,
 )
 def check_critical_period_experiment_rejects_bad_epochs(ctx: CheckContext) -> None:
     expect_raises("ValueError", ctx.student.critical_period_experiment, [0, 5], epochs=3, seed=0)

@@ -440,3 +440,37 @@ def test_served_page_shows_answer_file_and_form(tmp_path: Path) -> None:
     assert page.select_one("section.submitted .source [id=src-L-1]")
     # the overview is rendered without reading the files
     assert "3 aluno(s) deixaram 1.2 (essay) em branco" in app.index_page()
+
+
+def test_every_link_resolves_and_every_image_is_inline(report: Path) -> None:
+    for path in sorted(report.rglob("*.html")):
+        html = path.read_text()
+        page = soup(html)
+        ids = [tag["id"] for tag in page.select("[id]")]
+        assert len(ids) == len(set(ids)), path  # nothing the student wrote duplicates an anchor
+        for a in page.select("a[href^='#']"):
+            assert a["href"][1:] in ids, (path, a["href"])
+        for img in page.select("img"):
+            assert img["src"].startswith("data:image/") and img.get("alt") is not None, path
+        assert "<link" not in html and "@import" not in html and "url(" not in html
+
+
+@pytest.mark.slow
+def test_the_judge_stores_answers_and_the_file_with_the_grade(judge) -> None:
+    """End to end: a real grading reads the answer slot of the submitted stub, as data."""
+    from harness.judge.runner import grade_source_text
+    from tests.support import REPO
+
+    stub = (REPO / "assignments" / "ch01_fundamentals" / "ch01_fundamentals.py").read_text()
+    heading = "# ### Resposta / Answer: leakage_discussion (1.1)"
+    assert heading in stub
+    written = stub.replace(heading, heading + "\n# Standardising first **leaks** the test mean.", 1)
+    result = grade_source_text(judge, "ch01_fundamentals", written)
+    answers = {item.name: item.answer for item in result.rubric}
+    assert answers["leakage_discussion"].state == "answered"
+    assert "leaks" in answers["leakage_discussion"].text
+    blank = {
+        i.name: i.answer.state for i in grade_source_text(judge, "ch01_fundamentals", stub).rubric
+    }
+    assert set(blank.values()) == {"blank"}
+    assert result.submitted is not None

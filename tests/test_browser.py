@@ -1,5 +1,9 @@
 """The TA's review in a real headless Chromium: overview, a student's page, a rubric score kept.
 
+The class is the crafted one with written answers and submitted files (``written_class``): the
+answer shows next to its item, the submitted ``.py`` and a hostile notebook render inert (no
+script runs, no dialog opens, nothing is loaded from elsewhere), and messages link to lines.
+
 Drives Debian's chromium (``apt-get install chromium``; ``PCS_CHROMIUM`` names another binary) with
 Playwright's Python API, without Playwright's own browser downloads. Screenshots are saved in the
 test's temporary folder (printed with ``-s``), never in the repository.
@@ -20,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.review_support import build_out
+from tests.review_support import build_out, written_class
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +69,7 @@ if sync_playwright is None:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`grade serve` on a free port over a small graded class; yields (url, OUT)."""
-    out = build_out(tmp_path / "out")
+    out = build_out(tmp_path / "out", written_class())
     log = open(tmp_path / "serve.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         [sys.executable, "-m", "harness.cli", "serve", str(out), "--port", "0"],
@@ -138,6 +142,12 @@ def test_ta_reviews_in_a_real_browser(served: tuple[str, Path], tmp_path: Path) 
                 ),
             )
             page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+            outside: list[str] = []
+            page.on(
+                "request",
+                lambda r: outside.append(r.url) if not r.url.startswith((url, "data:")) else None,
+            )
 
             # -- the overview ---------------------------------------------------------------------
             page.goto(url)
@@ -169,6 +179,18 @@ def test_ta_reviews_in_a_real_browser(served: tuple[str, Path], tmp_path: Path) 
             assert page.locator("#check-check_a .status").inner_text().strip().endswith("falhou")
             assert page.locator("#check-check_c figure img").count() == 1
             shoot(page, shots_dir, "02-submission.png", shots)
+
+            # -- the written answer beside its item, the submitted file, a message linked to a line
+            answer = page.locator("#rubric-essay .answer-body")
+            assert answer.is_visible() and answer.locator("strong").inner_text() == "antes"
+            assert page.locator("#rubric-essay form").is_visible()  # scoring form below it
+            source = page.locator("section.submitted .source")
+            assert source.is_visible() and source.locator("[id^=src-L-]").count() == 10
+            page.locator("#check-check_c a.to-source").click()
+            assert page.evaluate("location.hash") == "#src-L-2"
+            assert page.evaluate("document.querySelector(':target').id") == "src-L-2"
+            assert page.locator("#src-L-2").is_visible()
+            shoot(page, shots_dir, "02b-submitted-file.png", shots)
 
             # -- enter a rubric score and a comment -------------------------------------------------
             page.fill("#points-essay", "1,5")
@@ -208,6 +230,25 @@ def test_ta_reviews_in_a_real_browser(served: tuple[str, Path], tmp_path: Path) 
             assert page.locator("#rubric-essay .pts").inner_text() == "1.5 / 2"
             assert stored(out)[0][2] == 1.5
 
+            # -- a hostile notebook: rendered (cells, outputs, the figure), and inert -----------
+            page.goto(url + "ana/ch02_feedforward.html")
+            notebook = page.locator("section.submitted .source.notebook")
+            assert notebook.locator("[id^=src-cell-]").count() == 4
+            figure = notebook.locator(".output_png img")
+            assert figure.is_visible()
+            assert page.evaluate("(img) => img.naturalWidth", figure.element_handle()) == 4
+            assert (
+                page.locator("#rubric-discussion .answer-body strong").inner_text() == "capacidade"
+            )
+            assert page.evaluate("document.scripts.length") == 1  # the report's own sort script
+            assert (
+                page.locator(
+                    "section.submitted a[href^=javascript], section.submitted form"
+                ).count()
+                == 0
+            )
+            shoot(page, shots_dir, "04b-notebook.png", shots)
+
             # -- the static report follows, and reads without a server or JavaScript ---------------
             offline = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
@@ -222,7 +263,8 @@ def test_ta_reviews_in_a_real_browser(served: tuple[str, Path], tmp_path: Path) 
                 offline.close()
         finally:
             context.close()
-    assert not problems, problems  # no script error, no blocked resource (CSP)
+    assert not problems, problems  # no script error, no blocked resource (CSP), no dialog
+    assert not outside, outside  # nothing requested from anywhere but the review app
     for path in shots:
         assert path.stat().st_size > 1000
     print("\nscreenshots:\n" + "\n".join(str(p) for p in shots))

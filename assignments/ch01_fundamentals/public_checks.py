@@ -4,7 +4,7 @@
 
 Public checks (outside the HIDDEN regions) are released to students in
 ``assignments/ch01_fundamentals/public_checks.py``; hidden ones never leave the instructor's copy.
-Every check names one property; invariance, side-effect, shape and determinism checks
+Every check names one property; invariance, side-effect, stability, shape and determinism checks
 ``requires=`` a correctness check of the same function, so a function that computes nothing
 earns nothing.
 """

@@ -12,19 +12,27 @@ import numpy as np
 import torch
 
 from harness.checks import (
+    MODULE,
+    Array,
     CheckContext,
     GraderSettings,
     Text,
+    Tuple,
+    assess_only_if,
     check,
-    expect,
     expect_close,
-    expect_module,
     expect_shape,
-    fail,
+    refine,
     rubric,
 )
 
 SETTINGS = GraderSettings(import_timeout_s=10.0, call_timeout_s=60.0, submission_budget_s=300.0)
+
+# every check calls memorize_random_labels on X of N_SAMPLES rows: one integer label per row
+N_SAMPLES, N_FEATURES, N_CLASSES = 240, 12, 4
+CONTRACT = refine(
+    memorize_random_labels=Tuple((MODULE, Array(shape=(N_SAMPLES,), integer=True))),
+)
 
 MEMORIZATION_DISCUSSION = rubric(
     "2.3",
@@ -39,10 +47,15 @@ MEMORIZATION_DISCUSSION = rubric(
 
 @check("2.1", points=1, category="shape", hidden=False)
 def check_power_mlp_output_shape_public(ctx: CheckContext) -> None:
-    model = expect_module(ctx.student.make_power_mlp(4, 2, 3, 5), ctx.student.last_call)
-    out = model(torch.zeros(7, 4))
-    expect_shape(
-        out, (7, 5), what="model(x) for x of shape (7, 4)", context="make_power_mlp(4, 2, 3, 5)"
+    model = ctx.student.make_power_mlp(4, 2, 3, 5)
+    call = ctx.student.last_call
+    x = torch.randn(7, 4, generator=ctx.torch_generator())
+    out = expect_shape(model(x), (7, 5), what="model(x) for x of shape (7, 4)", context=call)
+    assess_only_if(
+        bool(np.ptp(out, axis=0).max() > 0),
+        en="{call}: model(x) is the same for every row of x, or not finite; the model computes nothing from its input.",
+        pt="{call}: model(x) é igual para toda linha de x, ou não é finito; o modelo não calcula nada a partir da entrada.",
+        call=call,
     )
 
 
@@ -52,10 +65,9 @@ def check_pca_to_linear_public(ctx: CheckContext) -> None:
 
     X = np.random.default_rng(0).normal(size=(40, 5)) + 3.0
     pca = PCA(n_components=2).fit(X)
-    layer = expect_module(ctx.student.pca_to_linear(pca), ctx.student.last_call)
-    got = layer(torch.as_tensor(X, dtype=torch.float32))
+    layer = ctx.student.pca_to_linear(pca)
     expect_close(
-        got,
+        layer(torch.as_tensor(X, dtype=torch.float32)),
         pca.transform(X),
         what="layer(X)",
         context="pca_to_linear(PCA(n_components=2).fit(X))",

@@ -3,32 +3,103 @@
 """Grader for ch03_hyperparameters (PCS 5022, chapter 3: basic hyperparameters).
 
 Everything that must run around the student's code (autograd switched off, gradients, training of
-judge-designed models, a recording ``evaluate``) lives in ``harness/probes_ch03_hyperparameters.py``
-and is shipped into the worker with ``ctx.student.put``; only plain data and handles come back, and
-every verdict (gradients against autograd, accuracies, rates) is computed here.
+judge-designed models, checkpoint round trips, a recording ``evaluate``) lives in
+``harness/probes/ch03_hyperparameters.py`` and is shipped into the worker with ``ctx.student.put``;
+only plain data and handles come back, and every verdict is computed here. Invariance, side-effect,
+stability and shape properties are assessed only once the function computes the right thing
+(``requires=``), or once a presupposition tested on the spot holds (the loss is lower when the
+logits favour the target; the activation gives one output per input value; the scheduler changes
+the rate).
+
+Requirement of the README -> checks, each over every input the README admits:
+
+3.1 (all three functions: float32 and float64 inputs; one sample and several; one feature and
+several; for y = 2(a - b) + c also 0-d inputs and size-1 dimensions)
+- backward of y = 2(a - b) + c, shaped like its input -> check_grad_combination_known_values,
+  check_grad_combination_matches_autograd
+- backward of y = x^T w + b (x (n, d), w (d,), b 0-d), shaped like its input ->
+  check_grad_linear_known_values, check_grad_linear_matches_autograd
+- backward of y = (x - mu) / sigma * gamma + delta, shaped like its input, shared inputs summed
+  over the rows -> check_grad_normalization_input, check_grad_normalization_statistics,
+  check_grad_normalization_affine
+- no autograd, called inside torch.no_grad() -> check_grad_combination_without_autograd,
+  check_grad_linear_without_autograd, check_grad_normalization_without_autograd
+3.3 (SGD with one param group and with two of different initial rates; total_steps 1 to 100)
+- runs as optimizer.step(); scheduler.step() -> check_scheduler_runs_with_optimizer
+- not constant over total_steps steps, in every param group -> check_scheduler_is_not_constant
+- a subclass of LRScheduler -> check_scheduler_subclasses_lr_scheduler
+- finite, strictly positive rates at every step, before and beyond total_steps ->
+  check_scheduler_rates_finite_and_positive
+- state_dict round trip: resumed at every step of the planned horizon and beyond, the same rates
+  follow -> check_scheduler_state_dict_round_trip
+3.4 (float32 and float64 inputs; one sample and a batch; 0-d to 4-d and empty inputs)
+- keeps shape and dtype -> check_activation_preserves_shape_public, check_activation_shape_and_dtype
+- elementwise, the same phi everywhere -> check_activation_is_elementwise,
+  check_activation_same_function_everywhere
+- finite values and gradients on extreme float32 inputs -> check_activation_finite_on_extreme_inputs
+- nonlinear; not a built-in activation (grid on [-6, 6]) -> check_activation_is_nonlinear,
+  check_activation_is_not_builtin
+- deterministic in eval() mode -> check_activation_deterministic_in_eval
+- a small MLP beats a linear model on circles: test accuracy >= 0.90, no points at chance ->
+  check_activation_mlp_beats_linear
+3.5 (float32 and float64 logits; one sample and several; targets that do and do not cover every
+class; 2 to 10 classes)
+- a 0-d floating tensor -> check_loss_returns_scalar_public, check_loss_is_scalar
+- finite value and gradient on extreme logits -> check_loss_finite_on_extreme_logits
+- finite, non-zero gradient -> check_loss_gradient_finite_and_nonzero
+- decreases as the correct logit grows -> check_loss_decreases_with_true_logit
+- increases as a wrong logit grows -> check_loss_increases_with_wrong_logit
+- trains a linear classifier on digits to >= 0.80 test accuracy (chance 0.10) ->
+  check_loss_trains_classifier
+3.6 (spaces of 1, 3, 4 and 5 axes, an axis with a single value; surfaces over 3 and 4
+hyperparameters)
+- every combination of the product, one result each -> check_grid_search_small_space_public,
+  check_grid_search_covers_full_product
+- each configuration evaluated exactly once -> check_grid_search_evaluates_each_config_once
+- score = what evaluate() returned -> check_grid_search_reports_evaluate_scores
+- space left unchanged -> check_grid_search_leaves_space_unchanged
+- predict(config) -> float -> check_predictor_returns_numbers
+- on held-out configurations, mean squared error <= 0.75 x that of predicting the mean observed
+  score -> check_predictor_beats_mean_on_unseen_configs
+- results left unchanged -> check_predictor_leaves_results_unchanged
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import math
 
 import numpy as np
 import torch
 
-from harness.probes import ch03_hyperparameters as probes
 from harness.checks import (
+    Array,
     CheckContext,
+    DictOf,
     GraderSettings,
-    SubmissionProblem,
+    Keys,
+    ListOf,
+    StudentRaised,
     Text,
+    Tuple,
+    assess_only_if,
     check,
     describe,
     expect,
     expect_close,
     expect_shape,
     fail,
+    refine,
     rubric,
+)
+from harness.probes import ch03_hyperparameters as probes
+
+CONTRACT = refine(
+    grad_linear=Tuple((Array(ndim=2), Array(ndim=1), Array(ndim=0))),
+    grad_normalization=Tuple((Array(ndim=2),) + (Array(ndim=1),) * 4),
+    proposed_loss=Array(ndim=0),
+    grid_search=ListOf(Keys(config=DictOf(str, object), score=float)),
 )
 
 SETTINGS = GraderSettings(call_timeout_s=30.0, submission_budget_s=300.0)
@@ -62,84 +133,72 @@ LOSS_DISCUSSION = rubric(
 )
 
 
-def _tensor(value: object, what: str, call: str) -> np.ndarray:
-    """The value as a float64 array, failing clearly when it is not numeric."""
-    if isinstance(value, torch.Tensor):
-        return value.detach().to(torch.float64).numpy()
-    if isinstance(value, np.ndarray | np.generic | float | int) and not isinstance(value, bool):
-        array = np.asarray(value)
-        if array.dtype.kind in "fiu":
-            return array.astype(np.float64)
-    fail(
-        en="{call}: {what} should be a tensor, got {got}.",
-        pt="{call}: {what} deveria ser um tensor, obteve {got}.",
-        call=call,
-        what=what,
-        got=describe(value),
-    )
-    raise AssertionError("unreachable")
-
-
-def _unpack(value: object, names: tuple[str, ...], call: str) -> list[np.ndarray]:
-    if not (isinstance(value, tuple | list) and len(value) == len(names)):
-        fail(
-            en="{call} should return a tuple of {n} gradients ({names}), got {got}.",
-            pt="{call} deveria retornar uma tupla de {n} gradientes ({names}), obteve {got}.",
-            call=call,
-            n=len(names),
-            names=", ".join(names),
-            got=describe(value),
-        )
-    return [_tensor(v, name, call) for v, name in zip(value, names)]  # type: ignore[arg-type]
-
-
-def _expect_handle(value: object, kind: str | None, call: str, expected: Text) -> object:
-    if getattr(value, "kind", None) is None or (kind is not None and value.kind != kind):  # type: ignore[attr-defined]
-        fail(
-            Text(
-                en="{call} should give {expected}, got {got}.",
-                pt="{call} deveria dar {expected}, obteve {got}.",
-            ).format(call=call, expected=expected, got=describe(value))
-        )
-    return value
-
-
-def _through_probe(
-    probe: object, name: str, context: Text, *args: object, **kwargs: object
-) -> object:
-    """Call a judge probe that runs student code; errors are told in the student's terms."""
+def _probe(ctx: CheckContext, probe: object, name: str, doing: Text, *args, **kwargs):
+    """Run a judge probe around the student's code; an error says what the judge was doing."""
     try:
-        return probe(*args, **kwargs)  # type: ignore[operator]
-    except SubmissionProblem as problem:
-        is_a = getattr(problem, "is_a", None)
-        if is_a is None:  # the worker died or timed out: the harness explains it by itself
-            raise
-        if is_a("NotImplementedError"):
+        return ctx.student.put(probe)(*args, **kwargs)
+    except StudentRaised as raised:
+        if raised.is_a("NotImplementedError"):
             fail(
                 en="`{name}` is not implemented yet (it raised NotImplementedError).",
                 pt="`{name}` ainda não foi implementada (levantou NotImplementedError).",
                 name=name,
             )
-        fail(context + Text.same(": ") + problem.explain())
-        raise
+        fail(doing + Text.same(": ") + raised.explain())
 
 
-def _rates(ctx: CheckContext, scheduler, optimizer, steps: int) -> np.ndarray:
-    """Rates (steps + 1, groups) of a training loop: optimizer.step(); scheduler.step()."""
-    run = ctx.student.put(probes.run_scheduler)
-    context = Text(
-        en=f"Running {steps} steps of optimizer.step(); scheduler.step()",
-        pt=f"Executando {steps} passos de optimizer.step(); scheduler.step()",
+def _scheduled_rates(ctx: CheckContext, total: int, lrs: tuple[float, ...], steps: int):
+    """Rates (steps + 1, groups) of SGD(param groups at ``lrs``) under optimizer.step(); scheduler.step()."""
+    groups = [{"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in lrs]
+    optimizer = ctx.student.put(torch.optim.SGD(groups, lr=lrs[0], momentum=0.9))
+    scheduler = ctx.student.ProposedScheduler(optimizer, total)
+    call = f"ProposedScheduler(SGD with param-group rates {list(lrs)}, total_steps={total})"
+    report = _probe(
+        ctx,
+        probes.run_scheduler,
+        "ProposedScheduler",
+        Text(
+            en=f"{call}: running {steps} steps of optimizer.step(); scheduler.step()",
+            pt=f"{call}: executando {steps} passos de optimizer.step(); scheduler.step()",
+        ),
+        scheduler,
+        optimizer,
+        steps,
     )
-    report = _through_probe(run, "ProposedScheduler", context, scheduler, optimizer, steps)
-    return np.asarray(report["lrs"], dtype=np.float64)
+    return np.asarray(report["lrs"], dtype=np.float64), call
+
+
+def _varies(rates: np.ndarray) -> bool:
+    """The rate changes by more than 1% of its largest value."""
+    return bool(np.all(np.isfinite(rates)) and np.ptp(rates) > 0.01 * np.abs(rates).max())
+
+
+def _expect_positive(rates: np.ndarray, call: str) -> None:
+    bad = ~(np.isfinite(rates) & (rates > 0))
+    if bad.any():
+        step, group = (int(i) for i in np.argwhere(bad)[0])
+        fail(
+            en="{call}: after {step} scheduler steps the learning rate of param group {group} is {value}; it must stay finite and strictly positive at every step, also after total_steps (training may run longer than planned).",
+            pt="{call}: após {step} passos do scheduler a taxa de aprendizado do grupo de parâmetros {group} é {value}; ela deve ser finita e estritamente positiva em todo passo, também após total_steps (o treino pode durar mais que o planejado).",
+            call=call,
+            step=step,
+            group=group,
+            value=float(rates[step, group]),
+        )
 
 
 def _show_key(key: str) -> str:
     """A configuration key (see probes.config_key) as readable text: {init='xavier', lr=0.01}."""
-    import json
-
     return "{" + ", ".join(f"{name}={value}" for name, value in json.loads(key)) + "}"
+
+
+def _product(space: dict) -> list[dict]:
+    names = list(space)
+    return [dict(zip(names, values)) for values in itertools.product(*space.values())]
+
+
+def _keys(results: list[dict]) -> list[str]:
+    return [probes.config_key(row["config"]) for row in results]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -150,12 +209,9 @@ def _show_key(key: str) -> str:
 def check_grad_combination_known_values(ctx: CheckContext) -> None:
     """y = 2(a - b) + c with grad_y = 1 everywhere: the gradients are 2, -2 and 1."""
     a, b, c = (torch.arange(6, dtype=torch.float64).reshape(2, 3) * s for s in (1.0, -0.5, 2.0))
-    grad_y = torch.ones(2, 3, dtype=torch.float64)
-    value = ctx.student.grad_combination(a, b, c, grad_y)
-    call = ctx.student.last_call
-    grads = _unpack(value, ("grad_a", "grad_b", "grad_c"), call)
+    grads = ctx.student.grad_combination(a, b, c, torch.ones(2, 3, dtype=torch.float64))
     for got, want, name in zip(grads, (2.0, -2.0, 1.0), ("grad_a", "grad_b", "grad_c")):
-        expect_close(got, np.full((2, 3), want), what=name, context=call)
+        expect_close(got, np.full((2, 3), want), what=name)
 
 
 @check("3.1", points=1, category="correctness", hidden=False)
@@ -165,62 +221,67 @@ def check_grad_linear_known_values(ctx: CheckContext) -> None:
     w = torch.tensor([0.5, -1.0], dtype=torch.float64)
     b = torch.tensor(0.3, dtype=torch.float64)
     grad_y = torch.tensor([1.0, 2.0], dtype=torch.float64)
-    value = ctx.student.grad_linear(x, w, b, grad_y)
-    call = ctx.student.last_call
-    grad_x, grad_w, grad_b = _unpack(value, ("grad_x", "grad_w", "grad_b"), call)
-    expect_close(grad_x, [[0.5, -1.0], [1.0, -2.0]], what="grad_x", context=call)
-    expect_close(grad_w, [7.0, 10.0], what="grad_w", context=call)
-    expect_close(grad_b, 3.0, what="grad_b", context=call)
+    grad_x, grad_w, grad_b = ctx.student.grad_linear(x, w, b, grad_y)
+    expect_close(grad_x, [[0.5, -1.0], [1.0, -2.0]], what="grad_x")
+    expect_close(grad_w, [7.0, 10.0], what="grad_w")
+    expect_close(grad_b, 3.0, what="grad_b")
 
 
 @check("3.3", points=1, category="correctness", hidden=False)
 def check_scheduler_runs_with_optimizer(ctx: CheckContext) -> None:
     """ProposedScheduler(SGD(lr=0.1), total_steps=50) runs 50 steps with finite positive rates."""
-    optimizer = ctx.student.put(
-        torch.optim.SGD([torch.nn.Parameter(torch.zeros(3))], lr=0.1, momentum=0.9)
+    rates, call = _scheduled_rates(ctx, 50, (0.1,), 50)
+    assess_only_if(
+        _varies(rates) or not np.all(np.isfinite(rates) & (rates > 0)),
+        en="{call}: the learning rate stays {rate:.6g} for 50 steps; a constant rate is not a schedule, so running with the optimizer is not assessed.",
+        pt="{call}: a taxa de aprendizado fica em {rate:.6g} por 50 passos; uma taxa constante não é uma política, então rodar com o otimizador não é avaliado.",
+        call=call,
+        rate=float(rates[0, 0]),
     )
-    scheduler = ctx.student.ProposedScheduler(optimizer, 50)
-    call = ctx.student.last_call
-    _expect_handle(scheduler, None, call, Text(en="a scheduler object", pt="um objeto scheduler"))
-    lrs = _rates(ctx, scheduler, optimizer, 50)
-    bad = ~(np.isfinite(lrs) & (lrs > 0))
-    expect(
-        not bad.any(),
-        en="{call}: after {step} steps the optimizer's learning rate is {value}; rates must stay finite and positive.",
-        pt="{call}: após {step} passos a taxa de aprendizado do otimizador é {value}; as taxas devem ser finitas e positivas.",
-        call="ProposedScheduler(SGD(lr=0.1), 50)",
-        step=int(np.argwhere(bad)[0][0]) if bad.any() else 0,
-        value=float(lrs[bad][0]) if bad.any() else 0.0,
-    )
+    _expect_positive(rates, call)
 
 
 @check("3.4", points=1, category="shape", hidden=False)
 def check_activation_preserves_shape_public(ctx: CheckContext) -> None:
-    activation = ctx.student.ProposedActivation()
-    call = ctx.student.last_call
-    _expect_handle(activation, "module", call, Text(en="an nn.Module", pt="um nn.Module"))
-    out = activation(torch.linspace(-3, 3, 12).reshape(4, 3))
-    expect_shape(out, (4, 3), what="activation(x) for x of shape (4, 3)", context=call)
+    x = torch.linspace(-3, 3, 12).reshape(4, 3)
+    out = ctx.student.ProposedActivation()(x)
+    values = expect_shape(out, (4, 3), what="activation(x) for x of shape (4, 3)").ravel()
+    grid = x.numpy().ravel().astype(np.float64)
+    finite = bool(np.all(np.isfinite(values)))
+    residual = values - np.polyval(np.polyfit(grid, values, 1), grid) if finite else values
+    assess_only_if(
+        finite and float(np.abs(residual).max()) > 1e-3 * max(1.0, float(np.abs(values).max())),
+        en="ProposedActivation()(x) for 12 points x in [-3, 3] is {values}: an affine function of x (or not finite), so keeping the shape is not assessed.",
+        pt="ProposedActivation()(x) para 12 pontos x em [-3, 3] é {values}: uma função afim de x (ou não finita), então manter a forma não é avaliado.",
+        values=np.round(values, 4).tolist(),
+    )
+
+
+def _loss_prefers_target(ctx: CheckContext, logits: torch.Tensor) -> None:
+    """Not assessed unless the loss is lower when each target is the top-scoring class."""
+    values = [
+        float(ctx.student.proposed_loss(logits, pick(logits, dim=1)))
+        for pick in (torch.argmax, torch.argmin)
+    ]
+    assess_only_if(
+        values[0] < values[1],
+        en="proposed_loss gives {good:.6g} when every target is the class with the highest logit and {bad:.6g} when it is the class with the lowest; a loss must be lower when the logits favour the target, so this property is not assessed.",
+        pt="proposed_loss dá {good:.6g} quando todo target é a classe de maior logit e {bad:.6g} quando é a de menor; um erro deve ser menor quando os logits favorecem o target, então esta propriedade não é avaliada.",
+        good=values[0],
+        bad=values[1],
+    )
 
 
 @check("3.5", points=1, category="shape", hidden=False)
 def check_loss_returns_scalar_public(ctx: CheckContext) -> None:
-    logits = torch.tensor([[2.0, 0.5, -1.0], [0.0, 1.0, 3.0], [1.0, 1.0, 1.0], [-2.0, 0.0, 2.0]])
-    target = torch.tensor([0, 2, 1, 0])
-    loss = ctx.student.proposed_loss(logits, target)
-    call = ctx.student.last_call
+    logits = torch.tensor([[2.0, 0.5, -1.0], [0.0, 1.0, 3.0], [1.0, 1.5, 1.0], [-2.0, 0.0, 2.0]])
+    _loss_prefers_target(ctx, logits)
+    loss = ctx.student.proposed_loss(logits, torch.tensor([0, 2, 1, 0]))
     expect(
-        isinstance(loss, torch.Tensor) and loss.dim() == 0,
-        en="{call} should return a 0-d tensor (a scalar, e.g. a mean over the batch), got {got}.",
-        pt="{call} deveria retornar um tensor 0-d (um escalar, por exemplo uma média no lote), obteve {got}.",
-        call=call,
-        got=describe(loss),
-    )
-    expect(
-        bool(torch.isfinite(loss)),
-        en="{call} returned {got}; the loss must be finite.",
-        pt="{call} retornou {got}; o erro deve ser finito.",
-        call=call,
+        isinstance(loss, torch.Tensor) and loss.dim() == 0 and bool(torch.isfinite(loss)),
+        en="{call} returned {got}; expected a finite 0-d tensor (a scalar, e.g. a mean over the batch).",
+        pt="{call} retornou {got}; esperado um tensor 0-d finito (um escalar, por exemplo uma média no lote).",
+        call=ctx.student.last_call,
         got=describe(loss),
     )
 
@@ -230,42 +291,12 @@ def check_grid_search_small_space_public(ctx: CheckContext) -> None:
     """A 2 x 2 x 2 space: eight results, one per configuration."""
     space = {"optimizer": ["sgd", "adam"], "init": ["xavier", "kaiming"], "lr": [0.01, 0.1]}
     table = {probes.config_key(config): float(i) for i, config in enumerate(_product(space))}
-    evaluate = ctx.student.put(probes.RecordingEvaluate(table))
-    results = ctx.student.grid_search(space, evaluate)
-    call = ctx.student.last_call
-    keys = _result_keys(results, call)
+    keys = _keys(ctx.student.grid_search(space, ctx.student.put(probes.RecordingEvaluate(table))))
     expect(
         sorted(keys) == sorted(table),
         en="{call}: the results hold {got} configurations ({distinct} distinct); expected the 8 combinations of the 2 x 2 x 2 space, each once.",
         pt="{call}: os resultados têm {got} configurações ({distinct} distintas); esperadas as 8 combinações do espaço 2 x 2 x 2, cada uma uma vez.",
-        call=call,
+        call=ctx.student.last_call,
         got=len(keys),
         distinct=len(set(keys)),
     )
-
-
-def _product(space: dict) -> list[dict]:
-    names = list(space)
-    return [dict(zip(names, values)) for values in itertools.product(*space.values())]
-
-
-def _result_keys(results: object, call: str) -> list[str]:
-    """The canonical key of every result's config (failing clearly on a malformed result)."""
-    if not isinstance(results, list | tuple):
-        fail(
-            en="{call} should return a list of {{'config': ..., 'score': ...}} dicts, got {got}.",
-            pt="{call} deveria retornar uma lista de dicionários {{'config': ..., 'score': ...}}, obteve {got}.",
-            call=call,
-            got=describe(results),
-        )
-    keys = []
-    for row in results:  # type: ignore[union-attr]
-        if not (isinstance(row, dict) and isinstance(row.get("config"), dict) and "score" in row):
-            fail(
-                en="{call}: every result should be a dict {{'config': dict, 'score': number}}, got {got}.",
-                pt="{call}: cada resultado deveria ser um dicionário {{'config': dict, 'score': número}}, obteve {got}.",
-                call=call,
-                got=describe(row),
-            )
-        keys.append(probes.config_key(row["config"]))
-    return keys

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from harness import messages
+from harness.answers import submission_fields
 from harness.course import Course, SubmissionFile
 from harness.i18n import DEFAULT_LANGUAGE, Text
 from harness.judge.grader import Grader, load_grader
@@ -175,6 +176,8 @@ class Judge:
             "language": self.options.lang,
             "rubric": [self._rubric_entry(item) for item in grader.rubric],
         }
+        # written answers and the file itself, read as data (never run) for the TA's page
+        base.update(submission_fields(raw, suffix, base["rubric"]))
         try:
             source = prepare_source(Path(f"submission{suffix}"), raw)
         except SourceError as error:

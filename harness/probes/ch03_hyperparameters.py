@@ -11,7 +11,9 @@ library, numpy and torch, holds nothing secret, and every object in it pickles b
   AD (dual tensors, ``torch.func.jvp``), so hand-derived gradients can be told from autograd ones.
 * :func:`value_and_grad` and :class:`LossGradient` evaluate an activation module / a loss function
   and its gradient.
-* :func:`run_scheduler`, :func:`round_trip_scheduler` drive an LR scheduler next to its optimizer.
+* :func:`run_scheduler`, :func:`round_trip_scheduler` drive an LR scheduler next to its optimizer;
+  :func:`resume_after_each_checkpoint` checkpoints and resumes the submission's scheduler at many
+  steps.
 * :func:`train_mlp_with_activation`, :class:`TrainWithLoss` train judge-designed models (fixed
   architecture, seed and recipe) around a student's activation or loss.
 * :class:`RecordingEvaluate` is a deterministic ``evaluate(config) -> score`` that records every
@@ -162,6 +164,36 @@ def round_trip_scheduler(
     scheduler_state = copy.deepcopy(scheduler.state_dict())
     fresh_optimizer.load_state_dict(optimizer_state)
     fresh_scheduler.load_state_dict(scheduler_state)
+
+
+def resume_after_each_checkpoint(
+    rates: list[float], total_steps: int, checkpoints: list[int], after: int
+) -> list[dict[str, Any]]:
+    """Checkpoint and resume the submission's ``ProposedScheduler`` at each of ``checkpoints``.
+
+    For each ``k``: an SGD with one param group per rate in ``rates`` and a scheduler run ``k``
+    steps; both state_dicts go into a fresh pair (:func:`round_trip_scheduler`); then the original
+    pair runs ``after`` more steps, and the resumed pair the same. Returns, for each ``k``,
+    ``{"original": lrs, "resumed": lrs}`` (each ``(after + 1) x groups``, as :func:`run_scheduler`).
+    """
+    cls = _submission_function("ProposedScheduler")
+
+    def pair() -> tuple[Any, Any]:
+        groups = [{"params": [nn.Parameter(torch.zeros(2))], "lr": lr} for lr in rates]
+        optimizer = torch.optim.SGD(groups, lr=rates[0], momentum=0.9)
+        return optimizer, cls(optimizer, total_steps)
+
+    curves = []
+    for k in checkpoints:
+        optimizer, scheduler = pair()
+        run_scheduler(scheduler, optimizer, k)
+        fresh_optimizer, fresh = pair()
+        round_trip_scheduler(scheduler, optimizer, fresh, fresh_optimizer)
+        original = run_scheduler(scheduler, optimizer, after)["lrs"]
+        curves.append(
+            {"original": original, "resumed": run_scheduler(fresh, fresh_optimizer, after)["lrs"]}
+        )
+    return curves
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from __future__ import annotations
 import base64
 import functools
 import re
+import secrets
+import threading
 import warnings
 from typing import Any
 
@@ -122,8 +124,10 @@ def _filter_class() -> type:
                         del data[(None, "href")]  # shown, never followed
                         if WEB_ADDRESS.match(href):
                             data.setdefault((None, "title"), href[:500])
-                    if token["name"] == "img" and (None, "alt") not in data:
-                        data[(None, "alt")] = ""
+                    if token["name"] == "img":
+                        if (None, "src") not in data:
+                            continue  # an image from elsewhere: not loaded, not shown broken
+                        data.setdefault((None, "alt"), "")
                 yield token
 
     return Inert
@@ -143,10 +147,33 @@ def _cleaner() -> Any:
     )
 
 
+IMAGE_SOURCE = re.compile(
+    r"""(?P<head>\ssrc\s*=\s*(?P<q>["']))(?P<uri>data:image/(?:png|jpeg|gif|svg\+xml);base64,)"""
+    r"""(?P<data>[A-Za-z0-9+/=\s]{64,})(?P=q)"""
+)
+
+
 def sanitize(html: str) -> Markup:
-    """HTML written by a student (or rendered from what a student wrote), made inert."""
+    """HTML written by a student (or rendered from what a student wrote), made inert.
+
+    Base64 image data (which the sanitiser would accept, slowly) is set aside first and put back
+    into the sanitised ``src`` attributes it left, matched by a placeholder only digits make up.
+    """
     html = DROPPED_CONTENT.sub("", html)  # cosmetic: the sanitiser would leave their text
-    return Markup(_cleaner().clean(html))
+    images: list[str] = []
+
+    def set_aside(match: re.Match[str]) -> str:
+        images.append("".join(match["data"].split()))
+        return f"{match['head']}{match['uri']}{len(images) - 1:08d}{match['q']}"
+
+    clean = _cleaner().clean(IMAGE_SOURCE.sub(set_aside, html))
+    if images:
+        clean = re.sub(
+            r'(src="data:image/(?:png|jpeg|gif|svg\+xml);base64,)(\d{8})"',
+            lambda m: f'{m[1]}{images[int(m[2])]}"' if int(m[2]) < len(images) else m[0],
+            clean,
+        )
+    return Markup(clean)
 
 
 # -- written answers ---------------------------------------------------------------------------------
@@ -167,13 +194,17 @@ def render_answer(text: str) -> Markup:
 # -- the file ----------------------------------------------------------------------------------------
 
 
-def _highlight(text: str, lexer_name: str) -> str:
+def _highlight(text: str, lexer_name: str, *, lines: bool = True) -> str:
+    """Pygments HTML (escaped text in spans); ``lines``: numbered, one anchor per line."""
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import PythonLexer, TextLexer
 
     lexer = PythonLexer() if lexer_name == "python" else TextLexer()
-    formatter = HtmlFormatter(linenos="inline", linespans=LINE_ANCHOR, wrapcode=True)
+    if lines:
+        formatter = HtmlFormatter(linenos="inline", linespans=LINE_ANCHOR, wrapcode=True)
+    else:
+        formatter = HtmlFormatter()
     return highlight(text, lexer, formatter)
 
 
@@ -213,10 +244,45 @@ def _notebook_html(text: str) -> str:
             cell["source"] = _as_markdown_code(str(cell.get("source", "")))
         if cell.get("cell_type") == "code":
             _inline_svg_outputs(cell)
-    with warnings.catch_warnings():
+    with _RENDERING, warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        body, _ = _exporter().from_notebook_node(notebook)
-    return body
+        _CODE.start()
+        try:
+            body, _ = _exporter().from_notebook_node(notebook)
+            return _CODE.put_back(str(sanitize(body)))
+        finally:
+            _CODE.start()
+
+
+class _CodeSlots:
+    """Code cells highlighted apart: nbconvert gets a placeholder, the sanitiser never sees them.
+
+    Pygments' HTML of a code cell is escaped text in spans (thousands of tokens the sanitiser
+    would take seconds over); it goes in after sanitising, where a placeholder with a random
+    nonce (which the student cannot know) stands.
+    """
+
+    def __init__(self) -> None:
+        self.nonce = ""
+        self.codes: list[str] = []
+
+    def start(self) -> None:
+        self.nonce, self.codes = secrets.token_hex(8), []
+
+    def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+        self.codes.append(_highlight(str(source), "python", lines=False))
+        return f"PCSCODE{self.nonce}N{len(self.codes) - 1}E"
+
+    def put_back(self, html: str) -> str:
+        return re.sub(
+            rf"PCSCODE{self.nonce}N(\d+)E",
+            lambda m: self.codes[int(m[1])] if int(m[1]) < len(self.codes) else "",
+            html,
+        )
+
+
+_CODE = _CodeSlots()
+_RENDERING = threading.Lock()  # the exporter and the code slots serve one render at a time
 
 
 @functools.cache
@@ -224,7 +290,13 @@ def _exporter() -> Any:
     """nbconvert's classic ``basic`` template (HTML fragments, no page); sanitised afterwards."""
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="basic", anchor_link_text="")
+    # the whole output is sanitised once afterwards, so the template's cell-by-cell cleaning
+    # (the same bleach, with a looser allowlist) is left out
+    return HTMLExporter(
+        template_name="basic",
+        anchor_link_text="",
+        filters={"clean_html": lambda html: html, "highlight_code": _CODE},
+    )
 
 
 @functools.lru_cache(maxsize=32)
@@ -232,7 +304,7 @@ def _render(format: str, text: str) -> tuple[str, str | None]:
     """(HTML, None), or (HTML of the plain text, why the notebook could not be rendered)."""
     if format == "notebook":
         try:
-            return str(sanitize(_notebook_html(text))), None
+            return _notebook_html(text), None
         except Exception as exc:  # a stored notebook nbconvert cannot render: show its text
             problem = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
             return _highlight(text, "text"), problem

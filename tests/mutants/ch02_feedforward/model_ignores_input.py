@@ -1,6 +1,6 @@
 """'Memorises' by replaying the label sequence, whatever the input (a lookup, not a model).
 
-targets: check_predictions_follow_the_samples, check_model_is_overparameterised
+targets: check_model_memorises_training_set, check_predictions_follow_the_samples, check_model_is_overparameterised
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Correct values, but computed with torch.autograd.grad (inside enable_grad) instead of by hand.
 
-targets: check_gradients_without_autograd
+targets: check_grad_combination_without_autograd, check_grad_linear_without_autograd, check_grad_normalization_without_autograd
 """
 
 import torch

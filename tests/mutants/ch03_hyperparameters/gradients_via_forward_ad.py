@@ -1,6 +1,6 @@
 """Correct values from forward-mode AD (torch.func.jvp, one tangent per input): still autograd.
 
-targets: check_gradients_without_autograd
+targets: check_grad_combination_without_autograd, check_grad_linear_without_autograd, check_grad_normalization_without_autograd
 """
 
 import torch

@@ -1,6 +1,6 @@
 """Correct values from torch.func.vjp (which ignores an outer no_grad): still autograd.
 
-targets: check_gradients_without_autograd
+targets: check_grad_combination_without_autograd, check_grad_linear_without_autograd, check_grad_normalization_without_autograd
 """
 
 import torch

@@ -1,6 +1,6 @@
 """dL/db is returned per sample (grad_y itself) instead of summed over the batch.
 
-targets: check_grad_linear_known_values, check_grad_linear_matches_autograd, check_gradients_shaped_like_inputs
+targets: check_grad_linear_known_values, check_grad_linear_matches_autograd
 """
 
 import torch

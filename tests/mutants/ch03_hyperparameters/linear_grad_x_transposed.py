@@ -1,6 +1,6 @@
 """dL/dx computed as outer(w, grad_y): shape (d, n) instead of (n, d).
 
-targets: check_grad_linear_known_values, check_grad_linear_matches_autograd, check_gradients_shaped_like_inputs
+targets: check_grad_linear_known_values, check_grad_linear_matches_autograd
 """
 
 import torch

@@ -1,6 +1,6 @@
 """The per-feature gradients are left per row (n, d) instead of summed over the batch.
 
-targets: check_grad_normalization_statistics, check_grad_normalization_affine, check_gradients_shaped_like_inputs
+targets: check_grad_normalization_statistics, check_grad_normalization_affine
 """
 
 import torch

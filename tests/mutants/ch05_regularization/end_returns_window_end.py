@@ -1,6 +1,6 @@
 """Returns the epoch at which stability is confirmed (i + patience) instead of its start i.
 
-targets: check_critical_period_end_small_example, check_critical_period_end_matches_definition, check_critical_period_end_threshold_is_inclusive, check_critical_period_end_accepts_arrays_returns_int
+targets: check_critical_period_end_small_example, check_critical_period_end_matches_definition, check_critical_period_end_threshold_is_inclusive, check_critical_period_end_accepts_numpy_history
 """
 
 
