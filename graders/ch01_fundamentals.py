@@ -25,6 +25,7 @@ from harness.checks import (
     check,
     expect,
     expect_close,
+    expect_indices,
     refine,
     rubric,
 )
@@ -132,40 +133,10 @@ def check_closed_form_square_system(ctx: CheckContext) -> None:
     expect_close(W, np.linalg.solve(X, Y), what="W", rtol=1e-6, atol=1e-8)
 
 
-def _valid_indices(ctx: CheckContext, indices: object, *, n: int, k: int) -> np.ndarray:
-    array = as_array(indices).astype(np.int64)
-    call = ctx.student.last_call
-    expect(
-        array.shape == (k,),
-        en="{call} should return {k} indices, got {got}.",
-        pt="{call} deveria retornar {k} índices, obteve {got}.",
-        call=call,
-        k=k,
-        got=len(array),
-    )
-    expect(
-        np.all((array >= 0) & (array < n)),
-        en="{call}: every index must be in [0, {n}), got {got}.",
-        pt="{call}: todo índice deve estar em [0, {n}), obteve {got}.",
-        call=call,
-        n=n,
-        got=array.tolist(),
-    )
-    expect(
-        len(set(array.tolist())) == k,
-        en="{call}: the {k} indices must be distinct, got {got}.",
-        pt="{call}: os {k} índices devem ser distintos, obteve {got}.",
-        call=call,
-        k=k,
-        got=sorted(array.tolist()),
-    )
-    return array
-
-
 @check("1.6", points=1, category="correctness", hidden=False)
 def check_coreset_returns_k_distinct_indices(ctx: CheckContext) -> None:
     X = np.random.default_rng(0).normal(size=(50, 3))
-    _valid_indices(ctx, ctx.student.select_coreset(X, 7, seed=0), n=50, k=7)
+    expect_indices(ctx.student.select_coreset(X, 7, seed=0), n=50, k=7)
 
 
 # BEGIN HIDDEN
@@ -648,7 +619,7 @@ def check_coreset_covers_better_than_random(ctx: CheckContext) -> None:
         ]
     )
     k = 15
-    indices = _valid_indices(ctx, ctx.student.select_coreset(X, k, seed=0), n=len(X), k=k)
+    indices = expect_indices(ctx.student.select_coreset(X, k, seed=0), n=len(X), k=k)
     radius = _covering_radius(X, indices)
     random_radii = [
         _covering_radius(X, rng.choice(len(X), size=k, replace=False)) for _ in range(200)
@@ -670,7 +641,7 @@ def check_coreset_represents_far_groups(ctx: CheckContext) -> None:
     main = ctx.rng.normal(0.0, 1.0, size=(400, 2))
     centres = [np.array([30.0, 0.0]), np.array([-20.0, 25.0]), np.array([0.0, -35.0])]
     X = np.concatenate([main, *(c + ctx.rng.normal(0.0, 0.3, size=(4, 2)) for c in centres)])
-    indices = _valid_indices(ctx, ctx.student.select_coreset(X, 8, seed=1), n=len(X), k=8)
+    indices = expect_indices(ctx.student.select_coreset(X, 8, seed=1), n=len(X), k=8)
     for number in range(1, len(centres) + 1):
         group = np.arange(400 + 4 * (number - 1), 400 + 4 * number)
         expect(
@@ -700,8 +671,8 @@ def check_coreset_k_too_large_raises(ctx: CheckContext) -> None:
 
 @check("1.6", points=1, category="stability", requires=CORESET_WORKS)
 def check_coreset_k_equal_to_n(ctx: CheckContext) -> None:
-    indices = _valid_indices(
-        ctx, ctx.student.select_coreset(ctx.rng.normal(size=(6, 2)), 6, seed=0), n=6, k=6
+    indices = expect_indices(
+        ctx.student.select_coreset(ctx.rng.normal(size=(6, 2)), 6, seed=0), n=6, k=6
     )
     expect_equal(sorted(indices.tolist()), list(range(6)), what="the indices when k = n")
 

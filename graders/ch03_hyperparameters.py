@@ -1,65 +1,53 @@
 """Grader for ch03_hyperparameters (PCS 5022, chapter 3: basic hyperparameters).
 
-Everything that must run around the student's code (autograd switched off, gradients, training of
-judge-designed models, checkpoint round trips, a recording ``evaluate``) lives in
-``harness/probes/ch03_hyperparameters.py`` and is shipped into the worker with ``ctx.student.put``;
-only plain data and handles come back, and every verdict is computed here. Invariance, side-effect,
-stability and shape properties are assessed only once the function computes the right thing
-(``requires=``), or once a presupposition tested on the spot holds (the loss is lower when the
-logits favour the target; the activation gives one output per input value; the scheduler changes
-the rate).
+What must run around the student's code (autograd switched off, gradients, training of judge-designed
+models, checkpoint round trips, a recording ``evaluate``) lives in ``harness/probes/
+ch03_hyperparameters.py``, shipped into the worker with ``ctx.student.put``; only plain data and
+handles come back, and every verdict is computed here. Invariance, side-effect, stability and shape
+properties are assessed only once the function computes the right thing (``requires=``) or once a
+presupposition holds (the loss is lower when the logits favour the target; the activation gives one
+output per input value; the scheduler changes the rate).
 
 Requirement of the README -> checks, each over every input the README admits:
-
-3.1 (all three functions: float32 and float64 inputs; one sample and several; one feature and
-several; for y = 2(a - b) + c also 0-d inputs and size-1 dimensions)
-- backward of y = 2(a - b) + c, shaped like its input -> check_grad_combination_known_values,
+3.1 [float32 and float64; one sample and several; one feature and several; 0-d, size-1 dims]
+- y = 2(a - b) + c, gradients shaped like the inputs: check_grad_combination_known_values,
   check_grad_combination_matches_autograd
-- backward of y = x^T w + b (x (n, d), w (d,), b 0-d), shaped like its input ->
-  check_grad_linear_known_values, check_grad_linear_matches_autograd
-- backward of y = (x - mu) / sigma * gamma + delta, shaped like its input, shared inputs summed
-  over the rows -> check_grad_normalization_input, check_grad_normalization_statistics,
-  check_grad_normalization_affine
-- no autograd, called inside torch.no_grad() -> check_grad_combination_without_autograd,
-  check_grad_linear_without_autograd, check_grad_normalization_without_autograd
-3.3 (SGD with one param group and with two of different initial rates; total_steps 1 to 100)
-- runs as optimizer.step(); scheduler.step() -> check_scheduler_runs_with_optimizer
-- not constant over total_steps steps, in every param group -> check_scheduler_is_not_constant
-- a subclass of LRScheduler -> check_scheduler_subclasses_lr_scheduler
-- finite, strictly positive rates at every step, before and beyond total_steps ->
-  check_scheduler_rates_finite_and_positive
-- state_dict round trip: resumed at every step of the planned horizon and beyond, the same rates
-  follow -> check_scheduler_state_dict_round_trip
-3.4 (float32 and float64 inputs; one sample and a batch; 0-d to 4-d and empty inputs)
-- keeps shape and dtype -> check_activation_preserves_shape_public, check_activation_shape_and_dtype
-- elementwise, the same phi everywhere -> check_activation_is_elementwise,
-  check_activation_same_function_everywhere
-- finite values and gradients on extreme float32 inputs -> check_activation_finite_on_extreme_inputs
-- nonlinear; not a built-in activation (grid on [-6, 6]) -> check_activation_is_nonlinear,
-  check_activation_is_not_builtin
-- deterministic in eval() mode -> check_activation_deterministic_in_eval
-- a small MLP beats a linear model on circles: test accuracy >= 0.90, no points at chance ->
-  check_activation_mlp_beats_linear
-3.5 (float32 and float64 logits; one sample and several; targets that do and do not cover every
-class; 2 to 10 classes)
-- a 0-d floating tensor -> check_loss_returns_scalar_public, check_loss_is_scalar
-- finite value and gradient on extreme logits -> check_loss_finite_on_extreme_logits
-- finite, non-zero gradient -> check_loss_gradient_finite_and_nonzero
-- decreases as the correct logit grows -> check_loss_decreases_with_true_logit
-- increases as a wrong logit grows -> check_loss_increases_with_wrong_logit
-- trains a linear classifier on digits to >= 0.80 test accuracy (chance 0.10) ->
-  check_loss_trains_classifier
-3.6 (spaces of 1, 3, 4 and 5 axes, an axis with a single value; surfaces over 3 and 4
-hyperparameters)
-- every combination of the product, one result each -> check_grid_search_small_space_public,
+- y = x^T w + b: check_grad_linear_known_values, check_grad_linear_matches_autograd
+- y = (x - mu) / sigma * gamma + delta, shared inputs summed over the rows:
+  check_grad_normalization_input, check_grad_normalization_statistics, check_grad_normalization_affine
+- no autograd, inside torch.no_grad(): check_grad_{combination,linear,normalization}_without_autograd
+3.3 [SGD with one param group and with two of different initial rates; total_steps 1 to 100]
+- runs as optimizer.step(); scheduler.step(): check_scheduler_runs_with_optimizer
+- not constant over total_steps, in every group: check_scheduler_is_not_constant
+- each group's rate from its own initial rate: check_scheduler_groups_follow_their_own_rates
+- a subclass of LRScheduler: check_scheduler_subclasses_lr_scheduler
+- finite, > 0 at every step, before and beyond total_steps: check_scheduler_rates_finite_and_positive
+- checkpoint at every step of the horizon and beyond, resumed: check_scheduler_state_dict_round_trip
+3.4 [float32 and float64; one sample and a batch; 0-d to 4-d and empty inputs]
+- keeps shape and dtype: check_activation_preserves_shape_public, check_activation_shape_and_dtype
+- elementwise, one phi: check_activation_is_elementwise, check_activation_same_function_everywhere
+- finite values and gradients on extreme float32 inputs: check_activation_finite_on_extreme_inputs
+- nonlinear, not a built-in: check_activation_is_nonlinear, check_activation_is_not_builtin
+- deterministic in eval(): check_activation_deterministic_in_eval
+- the judge's MLP reaches test accuracy 0.90 on circles (no points at chance or at the linear
+  model's accuracy): check_activation_mlp_beats_linear
+3.5 [float32 and float64 logits; one sample and several; targets that do and do not cover every
+class; 3 to 10 classes]
+- a 0-d floating tensor: check_loss_returns_scalar_public, check_loss_is_scalar
+- finite value and gradient on extreme logits: check_loss_finite_on_extreme_logits
+- finite, non-zero gradient: check_loss_gradient_finite_and_nonzero
+- down as the correct logit grows: check_loss_decreases_with_true_logit
+- up as a wrong logit grows: check_loss_increases_with_wrong_logit
+- trains nn.Linear on digits to test accuracy 0.80 (chance 0.10): check_loss_trains_classifier
+3.6 [spaces of 1, 3, 4 and 5 axes, axes with a single value; surfaces over 3 and 4 hyperparameters]
+- each combination once in the results: check_grid_search_small_space_public,
   check_grid_search_covers_full_product
-- each configuration evaluated exactly once -> check_grid_search_evaluates_each_config_once
-- score = what evaluate() returned -> check_grid_search_reports_evaluate_scores
-- space left unchanged -> check_grid_search_leaves_space_unchanged
-- predict(config) -> float -> check_predictor_returns_numbers
-- on held-out configurations, mean squared error <= 0.75 x that of predicting the mean observed
-  score -> check_predictor_beats_mean_on_unseen_configs
-- results left unchanged -> check_predictor_leaves_results_unchanged
+- each configuration evaluated exactly once: check_grid_search_evaluates_each_config_once
+- score = what evaluate() returned: check_grid_search_reports_evaluate_scores
+- space unchanged: check_grid_search_leaves_space_unchanged
+- predict(config) -> float: check_predictor_returns_numbers
+- held-out mean squared error <= 0.75 x the mean's: check_predictor_beats_mean_on_unseen_configs
+- results unchanged: check_predictor_leaves_results_unchanged
 """
 
 from __future__ import annotations
@@ -81,6 +69,7 @@ from harness.checks import (
     StudentRaised,
     Text,
     Tuple,
+    as_array,
     assess_only_if,
     check,
     describe,
@@ -151,18 +140,12 @@ def _scheduled_rates(ctx: CheckContext, total: int, lrs: tuple[float, ...], step
     optimizer = ctx.student.put(torch.optim.SGD(groups, lr=lrs[0], momentum=0.9))
     scheduler = ctx.student.ProposedScheduler(optimizer, total)
     call = f"ProposedScheduler(SGD with param-group rates {list(lrs)}, total_steps={total})"
-    report = _probe(
-        ctx,
-        probes.run_scheduler,
-        "ProposedScheduler",
-        Text(
-            en=f"{call}: running {steps} steps of optimizer.step(); scheduler.step()",
-            pt=f"{call}: executando {steps} passos de optimizer.step(); scheduler.step()",
-        ),
-        scheduler,
-        optimizer,
-        steps,
+    doing = Text(
+        en=f"{call}: running {steps} steps of optimizer.step(); scheduler.step()",
+        pt=f"{call}: executando {steps} passos de optimizer.step(); scheduler.step()",
     )
+    run = probes.run_scheduler
+    report = _probe(ctx, run, "ProposedScheduler", doing, scheduler, optimizer, steps)
     return np.asarray(report["lrs"], dtype=np.float64), call
 
 
@@ -172,17 +155,17 @@ def _varies(rates: np.ndarray) -> bool:
 
 
 def _expect_positive(rates: np.ndarray, call: str) -> None:
-    bad = ~(np.isfinite(rates) & (rates > 0))
-    if bad.any():
-        step, group = (int(i) for i in np.argwhere(bad)[0])
-        fail(
-            en="{call}: after {step} scheduler steps the learning rate of param group {group} is {value}; it must stay finite and strictly positive at every step, also after total_steps (training may run longer than planned).",
-            pt="{call}: após {step} passos do scheduler a taxa de aprendizado do grupo de parâmetros {group} é {value}; ela deve ser finita e estritamente positiva em todo passo, também após total_steps (o treino pode durar mais que o planejado).",
-            call=call,
-            step=step,
-            group=group,
-            value=float(rates[step, group]),
-        )
+    bad = np.argwhere(~(np.isfinite(rates) & (rates > 0)))
+    step, group = (int(i) for i in bad[0]) if len(bad) else (0, 0)
+    expect(
+        not len(bad),
+        en="{call}: after {step} scheduler steps the learning rate of param group {group} is {value}; it must stay finite and strictly positive at every step, also after total_steps (training may run longer than planned).",
+        pt="{call}: após {step} passos do scheduler a taxa de aprendizado do grupo de parâmetros {group} é {value}; ela deve ser finita e estritamente positiva em todo passo, também após total_steps (o treino pode durar mais que o planejado).",
+        call=call,
+        step=step,
+        group=group,
+        value=float(rates[step, group]),
+    )
 
 
 def _show_key(key: str) -> str:
@@ -191,8 +174,7 @@ def _show_key(key: str) -> str:
 
 
 def _product(space: dict) -> list[dict]:
-    names = list(space)
-    return [dict(zip(names, values)) for values in itertools.product(*space.values())]
+    return [dict(zip(space, values)) for values in itertools.product(*space.values())]
 
 
 def _keys(results: list[dict]) -> list[str]:
@@ -257,10 +239,8 @@ def check_activation_preserves_shape_public(ctx: CheckContext) -> None:
 
 def _loss_prefers_target(ctx: CheckContext, logits: torch.Tensor) -> None:
     """Not assessed unless the loss is lower when each target is the top-scoring class."""
-    values = [
-        float(ctx.student.proposed_loss(logits, pick(logits, dim=1)))
-        for pick in (torch.argmax, torch.argmin)
-    ]
+    loss = ctx.student.proposed_loss
+    values = [float(loss(logits, pick(logits, dim=1))) for pick in (torch.argmax, torch.argmin)]
     assess_only_if(
         values[0] < values[1],
         en="proposed_loss gives {good:.6g} when every target is the class with the highest logit and {bad:.6g} when it is the class with the lowest; a loss must be lower when the logits favour the target, so this property is not assessed.",
@@ -307,6 +287,7 @@ from harness.checks import (  # noqa: E402
     LAST_CALL,
     accuracy_partial,
     curves,
+    digits,
     expect_deterministic,
     expect_inputs_untouched,
     for_all,
@@ -367,17 +348,10 @@ _COMBINATION_CASES = st.tuples(
 )
 _BATCH_CASES = st.tuples(st.integers(0, 10_000), st.integers(1, 6), st.integers(1, 5), _DTYPE)
 #: every dtype on the smallest inputs: 0-d and size-1 dimensions, one sample, one feature
+_COMBINATION_SHAPES, _BATCH_SIZES = ((), (1,), (1, 5, 1), (3, 2)), ((1, 3), (1, 1), (5, 1), (4, 3))
 EDGES = {
-    "grad_combination": [
-        (s, shape, dtype)
-        for s, shape in enumerate(((), (1,), (1, 5, 1), (3, 2)))
-        for dtype in sorted(DTYPES)
-    ],
-    "grad_linear": [
-        (s, n, d, dtype)
-        for s, (n, d) in enumerate(((1, 3), (1, 1), (5, 1), (4, 3)))
-        for dtype in sorted(DTYPES)
-    ],
+    "grad_combination": [(s, x, t) for s, x in enumerate(_COMBINATION_SHAPES) for t in DTYPES],
+    "grad_linear": [(s, *x, t) for s, x in enumerate(_BATCH_SIZES) for t in DTYPES],
 }
 EDGES["grad_normalization"] = EDGES["grad_linear"]
 
@@ -435,37 +409,24 @@ def _without_autograd(ctx: CheckContext, name: str) -> None:
     names = GRADIENTS[name][0]
     for case in (EDGES[name][-2], EDGES[name][-1]):  # one float32 and one float64 case
         args, want = _case(name, case)
-        report = _probe(
-            ctx,
-            probes.HandDerivedCall(name),
-            name,
-            Text(
-                en=f"Calling {name} inside torch.no_grad()",
-                pt=f"Chamando {name} dentro de torch.no_grad()",
-            ),
-            *args,
+        call = f"{name}(...) inside torch.no_grad(), {case[-1]} inputs that do not require grad"
+        doing = Text(en=f"Calling {call}", pt=f"Chamando {call}")
+        report = _probe(ctx, probes.HandDerivedCall(name), name, doing, *args)
+        expect(
+            not (report["autograd_calls"] or report["forward_ad_calls"]),
+            en="{call}: your function ran PyTorch's automatic differentiation ({engine} call(s) to the autograd engine: backward / torch.autograd.grad / torch.func; {forward} use(s) of forward-mode AD: dual tensors / torch.func.jvp). This exercise asks for the derivatives you derived by hand, computed with plain tensor arithmetic.",
+            pt="{call}: sua função executou a diferenciação automática do PyTorch ({engine} chamada(s) ao motor do autograd: backward / torch.autograd.grad / torch.func; {forward} uso(s) de AD no modo direto: tensores duais / torch.func.jvp). Este exercício pede as derivadas que você derivou à mão, calculadas com aritmética de tensores.",
+            call=call,
+            engine=report["autograd_calls"],
+            forward=report["forward_ad_calls"],
         )
-        call = (
-            f"{name}(...) inside torch.no_grad(), with {case[-1]} inputs that do not require grad"
+        expect(
+            report["error"] is None,
+            en="{call} raised {error}. Derivatives derived by hand need no autograd graph: compute them with tensor arithmetic.",
+            pt="{call} levantou {error}. Derivadas calculadas à mão não precisam do grafo do autograd: calcule-as com aritmética de tensores.",
+            call=call,
+            error=report["error"],
         )
-        if report["autograd_calls"] or report["forward_ad_calls"]:
-            fail(
-                en="{call}: your function ran PyTorch's automatic differentiation ({how}). This exercise asks for the derivatives you derived by hand, computed with plain tensor arithmetic.",
-                pt="{call}: sua função executou a diferenciação automática do PyTorch ({how}). Este exercício pede as derivadas que você derivou à mão, calculadas com aritmética de tensores.",
-                call=call,
-                how=(
-                    f"{report['autograd_calls']} call(s) to the autograd engine: backward / torch.autograd.grad / torch.func"
-                    if report["autograd_calls"]
-                    else f"{report['forward_ad_calls']} use(s) of forward-mode AD: dual tensors / torch.func.jvp"
-                ),
-            )
-        if report["error"] is not None:
-            fail(
-                en="{call} raised {error}. Derivatives derived by hand need no autograd graph: compute them with tensor arithmetic.",
-                pt="{call} levantou {error}. Derivadas calculadas à mão não precisam do grafo do autograd: calcule-as com aritmética de tensores.",
-                call=call,
-                error=report["error"],
-            )
         result = report["result"]
         expect(
             isinstance(result, tuple | list) and len(result) == len(names),
@@ -488,16 +449,10 @@ def check_grad_linear_without_autograd(ctx: CheckContext) -> None:
     _without_autograd(ctx, "grad_linear")
 
 
-@check(
-    "3.1",
-    points=1,
-    category="correctness",
-    requires=(
-        check_grad_normalization_input,
-        check_grad_normalization_statistics,
-        check_grad_normalization_affine,
-    ),
-)
+NORMALIZATION = [f"check_grad_normalization_{part}" for part in ("input", "statistics", "affine")]
+
+
+@check("3.1", points=1, category="correctness", requires=NORMALIZATION)
 def check_grad_normalization_without_autograd(ctx: CheckContext) -> None:
     _without_autograd(ctx, "grad_normalization")
 
@@ -506,35 +461,19 @@ def check_grad_normalization_without_autograd(ctx: CheckContext) -> None:
 # 3.3 the proposed scheduler
 
 
-def _plot_rates(ctx: CheckContext, rates: np.ndarray, total: int) -> None:
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(6, 3))
-    axes = figure.add_subplot(1, 1, 1)
-    axes.plot(np.arange(len(rates)), rates[:, 0], label="ProposedScheduler")
-    axes.axvline(total, color="grey", linestyle="--", label="total_steps")
-    positive = rates[:, 0][np.isfinite(rates[:, 0]) & (rates[:, 0] > 0)]
-    if positive.size and positive.max() / positive.min() > 50:
-        axes.set_yscale("log")
-    axes.set_xlabel("scheduler.step() calls")
-    axes.set_ylabel("learning rate (base 0.1)")
-    axes.legend()
-    ctx.attach_figure(
-        Text(
-            en=f"Learning rate of the proposed scheduler (total_steps={total})",
-            pt=f"Taxa de aprendizado do scheduler proposto (total_steps={total})",
-        ),
-        figure,
-    )
-
-
 @check("3.3", points=2, category="behaviour")
 def check_scheduler_is_not_constant(ctx: CheckContext) -> None:
     """Every param group's rate changes over the planned total_steps; the curve goes into the report."""
     for total, lrs in ((100, (0.1,)), (12, (0.1, 0.003))):
         rates, call = _scheduled_rates(ctx, total, lrs, int(1.5 * total))
         if total == 100:
-            _plot_rates(ctx, rates, total)
+            ctx.attach_figure(
+                Text(
+                    en=f"Learning rate of the proposed scheduler (total_steps={total}, base rate 0.1)",
+                    pt=f"Taxa de aprendizado do scheduler proposto (total_steps={total}, taxa base 0.1)",
+                ),
+                curves(range(len(rates)), {"ProposedScheduler": rates[:, 0]}, xlabel="steps"),
+            )
         for group in range(len(lrs)):
             planned = rates[: total + 1, group]
             expect(
@@ -562,6 +501,26 @@ def check_scheduler_subclasses_lr_scheduler(ctx: CheckContext) -> None:
     )
 
 
+@check("3.3", points=1, category="correctness", requires=check_scheduler_is_not_constant)
+def check_scheduler_groups_follow_their_own_rates(ctx: CheckContext) -> None:
+    """Each group's rate follows from its own initial rate: swapping the groups swaps the rates."""
+    rates, call = _scheduled_rates(ctx, 30, (0.1, 0.003), 60)
+    swapped, swapped_call = _scheduled_rates(ctx, 30, (0.003, 0.1), 60)
+    close = np.isclose(swapped[:, ::-1], rates, rtol=1e-9, atol=0.0)
+    if not close.all():
+        step, group = (int(i) for i in np.argwhere(~close)[0])
+        fail(
+            en="After {step} steps, {call} gives lr={want:.6g} to the group whose initial rate is {base:g}, but {swapped} (the same groups in the other order) gives it lr={got:.6g}. Compute each group's rate from its own initial rate (self.base_lrs[i]) and the step.",
+            pt="Após {step} passos, {call} dá lr={want:.6g} ao grupo cuja taxa inicial é {base:g}, mas {swapped} (os mesmos grupos na outra ordem) dá a ele lr={got:.6g}. Calcule a taxa de cada grupo a partir da sua própria taxa inicial (self.base_lrs[i]) e do passo.",
+            step=step,
+            call=call,
+            swapped=swapped_call,
+            base=(0.1, 0.003)[group],
+            want=float(rates[step, group]),
+            got=float(swapped[step, 1 - group]),
+        )
+
+
 @check("3.3", points=2, category="stability", requires=check_scheduler_is_not_constant)
 def check_scheduler_rates_finite_and_positive(ctx: CheckContext) -> None:
     """One and two param groups; three times as many steps as planned; also total_steps = 1."""
@@ -576,20 +535,15 @@ def check_scheduler_state_dict_round_trip(ctx: CheckContext) -> None:
     fresh optimizer + scheduler: the same rates follow."""
     total, after, lrs = 20, 25, (0.1, 0.02)
     call = f"ProposedScheduler(SGD with param-group rates {list(lrs)}, total_steps={total})"
-    curves = _probe(
-        ctx,
-        probes.resume_after_each_checkpoint,
-        "ProposedScheduler",
-        Text(
-            en=f"{call}: saving optimizer.state_dict() and scheduler.state_dict() after k steps and loading them into a fresh SGD and a fresh ProposedScheduler",
-            pt=f"{call}: salvando optimizer.state_dict() e scheduler.state_dict() após k passos e carregando-os num SGD novo e num ProposedScheduler novo",
-        ),
-        list(lrs),
-        total,
-        list(range(total + 3)),
-        after,
+    doing = Text(
+        en=f"{call}: saving optimizer.state_dict() and scheduler.state_dict() after k steps and loading them into a fresh SGD and a fresh ProposedScheduler",
+        pt=f"{call}: salvando optimizer.state_dict() e scheduler.state_dict() após k passos e carregando-os num SGD novo e num ProposedScheduler novo",
     )
-    for before, curve in enumerate(curves):
+    probe = probes.resume_after_each_checkpoint
+    runs = _probe(
+        ctx, probe, "ProposedScheduler", doing, list(lrs), total, list(range(total + 3)), after
+    )
+    for before, curve in enumerate(runs):
         original = np.asarray(curve["original"], dtype=np.float64)
         resumed = np.asarray(curve["resumed"], dtype=np.float64)
         close = np.isclose(resumed, original, rtol=1e-9, atol=0.0)
@@ -653,7 +607,7 @@ def _activation_on_grid(ctx: CheckContext) -> np.ndarray:
 def check_activation_is_nonlinear(ctx: CheckContext) -> None:
     values = _activation_on_grid(ctx)
     spread = float(np.sqrt(np.mean((values - values.mean()) ** 2)))
-    relative = float(np.sqrt(np.mean(_affine_residual(values) ** 2))) / max(spread, 1e-30)
+    relative = float(np.sqrt(np.mean(_affine_residual(values) ** 2))) / spread if spread else 0.0
     expect(
         spread > 0 and relative > 1e-3,
         en="ProposedActivation() is (numerically) an affine function a*x + c on [-6, 6] (distance to the best affine fit: {rel:.2g} of its spread; more than 0.001 is required); a network of linear layers with affine activations is still linear.",
@@ -665,32 +619,16 @@ def check_activation_is_nonlinear(ctx: CheckContext) -> None:
 def _builtin_activations() -> dict[str, object]:
     import torch.nn.functional as F
 
-    return {
-        "relu": F.relu,
-        "leaky_relu": lambda x: F.leaky_relu(x, 0.01),
-        "gelu": F.gelu,
-        "gelu(approximate='tanh')": lambda x: F.gelu(x, approximate="tanh"),
-        "tanh": torch.tanh,
-        "sigmoid": torch.sigmoid,
-        "silu": F.silu,
-        "elu": F.elu,
-        "softplus": F.softplus,
-        "mish": F.mish,
-        "selu": F.selu,
-        "celu": F.celu,
-        "hardtanh": F.hardtanh,
-        "hardswish": F.hardswish,
-        "hardsigmoid": F.hardsigmoid,
-        "relu6": F.relu6,
-        "softsign": F.softsign,
-        "logsigmoid": F.logsigmoid,
-        "tanhshrink": F.tanhshrink,
-        "softshrink": F.softshrink,
-        "hardshrink": F.hardshrink,
-    }
+    names = "relu gelu tanh sigmoid silu elu softplus mish selu celu hardtanh hardswish hardsigmoid"
+    names += " relu6 softsign logsigmoid tanhshrink softshrink hardshrink"
+    functions = {name: getattr(F, name) for name in names.split()}
+    functions["leaky_relu"] = lambda x: F.leaky_relu(x, 0.01)
+    functions["gelu(approximate='tanh')"] = lambda x: F.gelu(x, approximate="tanh")
+    return functions
 
 
 BUILTIN_TOLERANCE = 1e-4
+NELDER_MEAD = {"maxiter": 150, "xatol": 1e-6, "fatol": 1e-12}
 
 
 def _closest_builtin(values: np.ndarray) -> tuple[float, str, float, float]:
@@ -731,12 +669,8 @@ def _closest_builtin(values: np.ndarray) -> tuple[float, str, float, float]:
                     g = function(math.exp(p[0]) * grid + p[1]).numpy()
                 return float(residual(g)[0])
 
-            result = minimize(
-                objective,
-                [math.log(found[2]), found[3]],
-                method="Nelder-Mead",
-                options={"maxiter": 150, "xatol": 1e-6, "fatol": 1e-12},
-            )
+            start = [math.log(found[2]), found[3]]
+            result = minimize(objective, start, method="Nelder-Mead", options=NELDER_MEAD)
             if result.fun < found[0]:
                 found = (float(result.fun), name, math.exp(result.x[0]), float(result.x[1]))
         if found[0] < best[0]:
@@ -749,7 +683,17 @@ def check_activation_is_not_builtin(ctx: CheckContext) -> None:
     """Not a ready-made activation, even after affine maps of input and output (grid on [-6, 6])."""
     values = _activation_on_grid(ctx)
     distance, name, beta, shift = _closest_builtin(values)
-    _plot_activation(ctx, values, name, beta, shift)
+    with torch.no_grad():
+        g = _builtin_activations()[name](beta * torch.as_tensor(GRID) + shift).numpy()
+    design = np.column_stack([g, GRID, np.ones_like(GRID)])
+    fit = design @ np.linalg.lstsq(design, values, rcond=None)[0]
+    ctx.attach_figure(
+        Text(
+            en="The proposed activation and the closest built-in activation",
+            pt="A ativação proposta e a ativação pronta mais próxima",
+        ),
+        curves(GRID, {"ProposedActivation": values, f"closest built-in: {name}": fit}, xlabel="x"),
+    )
     expect(
         distance > BUILTIN_TOLERANCE,
         en="ProposedActivation() is numerically torch's {name}: on [-6, 6] it equals alpha*{name}({beta:.3g}*x + {shift:.3g}) + a*x + c up to {distance:.1e} (relative; more than {tolerance:g} is required). Propose a function of your own.",
@@ -762,38 +706,11 @@ def check_activation_is_not_builtin(ctx: CheckContext) -> None:
     )
 
 
-def _plot_activation(
-    ctx: CheckContext, values: np.ndarray, name: str, beta: float, shift: float
-) -> None:
-    from matplotlib.figure import Figure
-
-    function = _builtin_activations()[name]
-    with torch.no_grad():
-        g = function(beta * torch.as_tensor(GRID) + shift).numpy()
-    design = np.column_stack([g, GRID, np.ones_like(GRID)])
-    coef, *_ = np.linalg.lstsq(design, values, rcond=None)
-    figure = Figure(figsize=(5, 3.5))
-    axes = figure.add_subplot(1, 1, 1)
-    axes.plot(GRID, values, label="ProposedActivation")
-    axes.plot(GRID, design @ coef, "--", label=f"closest built-in: {name} (affine fit)")
-    axes.set_xlabel("x")
-    axes.set_ylabel("phi(x)")
-    axes.legend(fontsize=8)
-    ctx.attach_figure(
-        Text(
-            en="The proposed activation and the closest built-in activation",
-            pt="A ativação proposta e a ativação pronta mais próxima",
-        ),
-        figure,
-    )
-
-
 @check("3.4", points=1, category="shape", requires=check_activation_is_nonlinear)
 def check_activation_shape_and_dtype(ctx: CheckContext) -> None:
     activation = _activation(ctx)
-    for dtype, shape in itertools.product(
-        DTYPES, ((), (1,), (7,), (2, 3, 4), (0, 3), (2, 1, 3, 2))
-    ):
+    shapes = ((), (1,), (7,), (2, 3, 4), (0, 3), (2, 1, 3, 2))
+    for dtype, shape in itertools.product(DTYPES, shapes):
         out = activation(torch.as_tensor(ctx.rng.normal(size=shape)).to(DTYPES[dtype]))
         expect(
             isinstance(out, torch.Tensor)
@@ -872,36 +789,27 @@ EXTREME_INPUTS = [0.0, 1e-45, -1e-45, 1e-40, -1e-40, 1e-30, -1e-30, 1.0, -1.0, 3
 @check("3.4", points=2, category="stability", requires=check_activation_is_nonlinear)
 def check_activation_finite_on_extreme_inputs(ctx: CheckContext) -> None:
     what = "x = [0, ±1e-45 (subnormal), ±1e-40, ±1e-30, ±1, ±30, ±100, ±1e4, ±1e30] in float32"
-    report = _probe(
-        ctx,
-        probes.value_and_grad,
-        "ProposedActivation",
-        Text(en=f"ProposedActivation()({what})", pt=f"ProposedActivation()({what})"),
-        _activation(ctx),
-        torch.tensor(EXTREME_INPUTS, dtype=torch.float32),
+    x = torch.tensor(EXTREME_INPUTS, dtype=torch.float32)
+    doing = Text.same(f"ProposedActivation()({what})")
+    report = _probe(ctx, probes.value_and_grad, "ProposedActivation", doing, _activation(ctx), x)
+    expect(
+        report["error"] is None,
+        en="Taking the gradient of ProposedActivation()(x).sum() for {what} failed: {error}.",
+        pt="Calcular o gradiente de ProposedActivation()(x).sum() para {what} falhou: {error}.",
+        what=what,
+        error=report["error"],
     )
-    if report["error"] is not None:
-        fail(
-            en="Taking the gradient of ProposedActivation()(x).sum() for {what} failed: {error}.",
-            pt="Calcular o gradiente de ProposedActivation()(x).sum() para {what} falhou: {error}.",
-            what=what,
-            error=report["error"],
-        )
-    for key, name_en, name_pt in (("value", "value", "valor"), ("grad", "gradient", "gradiente")):
-        array = expect_shape(
-            report[key], (len(EXTREME_INPUTS),), what=name_en, context="ProposedActivation()"
-        )
-        bad = ~np.isfinite(array)
-        if bad.any():
-            i = int(np.argmax(bad))
-            fail(
-                en="ProposedActivation(): the {name} at x = {x:g} (float32) is {got}; values and gradients must stay finite on extreme inputs (use numerically stable formulas).",
-                pt="ProposedActivation(): o {name_pt} em x = {x:g} (float32) é {got}; valores e gradientes devem ser finitos em entradas extremas (use fórmulas numericamente estáveis).",
-                name=name_en,
-                name_pt=name_pt,
-                x=EXTREME_INPUTS[i],
-                got=float(array[i]),
-            )
+    value = expect_shape(report["value"], (len(x),), what="phi(x)", context=doing)
+    grad = expect_shape(report["grad"], (len(x),), what="phi'(x)", context=doing)
+    bad = ~(np.isfinite(value) & np.isfinite(grad))
+    expect(
+        not bad.any(),
+        en="ProposedActivation(): at x = {x} (float32) the values are {value} and the gradients {grad}; values and gradients must stay finite on extreme inputs (use numerically stable formulas).",
+        pt="ProposedActivation(): em x = {x} (float32) os valores são {value} e os gradientes {grad}; valores e gradientes devem ser finitos em entradas extremas (use fórmulas numericamente estáveis).",
+        x=[EXTREME_INPUTS[i] for i in np.flatnonzero(bad)],
+        value=value[bad].tolist(),
+        grad=grad[bad].tolist(),
+    )
 
 
 @check("3.4", points=3, category="behaviour", timeout=60)
@@ -914,19 +822,13 @@ def check_activation_mlp_beats_linear(ctx: CheckContext):
     X, y = X.astype(np.float32), y.astype(np.int64)
     linear = float(LogisticRegression().fit(X[:400], y[:400]).score(X[400:], y[400:]))
     chance = float(max(np.mean(y[400:]), 1 - np.mean(y[400:])))
-    model = _probe(
-        ctx,
-        probes.train_mlp_with_activation,
-        "ProposedActivation",
-        Text(
-            en="While the judge trained its MLP (Linear 2->32, activation, Linear 32->32, activation, Linear 32->2) with ProposedActivation",
-            pt="Enquanto o corretor treinava seu MLP (Linear 2->32, ativação, Linear 32->32, ativação, Linear 32->2) com ProposedActivation",
-        ),
-        _activation(ctx),
-        torch.from_numpy(X[:400]),
-        torch.from_numpy(y[:400]),
-        seed=0,
+    doing = Text(
+        en="While the judge trained its MLP (Linear 2->32, activation, Linear 32->32, activation, Linear 32->2) with ProposedActivation",
+        pt="Enquanto o corretor treinava seu MLP (Linear 2->32, ativação, Linear 32->32, ativação, Linear 32->2) com ProposedActivation",
     )
+    train, activation = probes.train_mlp_with_activation, _activation(ctx)
+    data = torch.from_numpy(X[:400]), torch.from_numpy(y[:400])
+    model = _probe(ctx, train, "ProposedActivation", doing, activation, *data, seed=0)
     logits = expect_shape(model(torch.from_numpy(X[400:])), (200, 2), what="the MLP's logits")
     return accuracy_partial(
         float((np.argmax(logits, axis=1) == y[400:]).mean()),
@@ -963,92 +865,69 @@ def _loss_case(seed: int, n: int, k: int, dtype: str, cover: bool):
 
 def _case_text(case: tuple) -> str:
     _, n, k, dtype, cover = case
-    covered = "every class" if cover else "not every class"
-    return f"logits of shape ({n}, {k}) in {dtype}, targets covering {covered}"
+    return f"logits of shape ({n}, {k}) in {dtype}, targets covering {'' if cover else 'not '}every class"
 
 
 STEPS = np.linspace(0.0, 8.0, 9)
 
 
-def _loss_along(
-    ctx: CheckContext, case: tuple, wrong: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _loss_along(loss, case: tuple, wrong: bool) -> np.ndarray:
     """The loss as the true logit (or a wrong one) of every sample is raised by t in STEPS."""
     logits, target = _loss_case(*case)
     n, k = logits.shape
     # start with the correct class below the best wrong one, so every sensible loss is active
     logits[torch.arange(n), target] = logits.max(dim=1).values - 1.0
-    moved = (target + 1) % k if wrong else target
-    onehot = torch.nn.functional.one_hot(moved, k).to(logits.dtype)
-    values = [float(ctx.student.proposed_loss(logits + t * onehot, target)) for t in STEPS]
-    return np.asarray(values), logits.double().numpy(), target.numpy()
+    onehot = torch.nn.functional.one_hot((target + 1) % k if wrong else target, k)
+    return np.asarray([float(loss(logits + t * onehot.to(logits.dtype), target)) for t in STEPS])
 
 
-def _plot_loss_curve(ctx: CheckContext, logits: np.ndarray, target: np.ndarray, values: np.ndarray):
-    """The student's loss against the shift of the true logit, next to cross-entropy."""
-    from matplotlib.figure import Figure
+MONOTONE = {
+    False: Text(
+        en="{case}: raising the correct class's logit of every sample by t = {steps} gives losses {values}; the loss must go down (never up) as the correct logit grows.",
+        pt="{case}: aumentar o logit da classe correta de cada amostra em t = {steps} dá os erros {values}; o erro deve diminuir (nunca aumentar) quando o logit correto cresce.",
+    ),
+    True: Text(
+        en="{case}: raising a wrong class's logit of every sample by t = {steps} gives losses {values}; the loss must go up (never down) as a wrong logit grows: it has to use the target.",
+        pt="{case}: aumentar o logit de uma classe errada de cada amostra em t = {steps} dá os erros {values}; o erro deve aumentar (nunca diminuir) quando um logit errado cresce: ele precisa usar o target.",
+    ),
+}
 
-    onehot = np.eye(logits.shape[1])[target]
-    cross_entropy = [
-        float(
-            torch.nn.functional.cross_entropy(
-                torch.as_tensor(logits + t * onehot), torch.as_tensor(target)
+
+def _loss_monotone(ctx: CheckContext, wrong: bool) -> None:
+    """Down as the true logit grows (up as a wrong one grows), on every case of LOSS_CASES."""
+    _loss_prefers_target(ctx, torch.as_tensor(ctx.rng.normal(0, 2, size=(8, 5))).float())
+    sign = 1.0 if wrong else -1.0  # the direction the loss must take
+    for index, case in enumerate(LOSS_CASES):
+        values = _loss_along(ctx.student.proposed_loss, case, wrong)
+        if index == 0 and not wrong:
+            entropy = _loss_along(torch.nn.functional.cross_entropy, case, wrong)
+            ctx.attach_figure(
+                Text(
+                    en="The proposed loss as the correct-class logits grow by t",
+                    pt="O erro proposto quando os logits da classe correta crescem t",
+                ),
+                curves(STEPS, {"proposed_loss": values, "cross-entropy": entropy}, xlabel="t"),
             )
+        against = sign * np.diff(values) < -1e-6 * max(1.0, float(np.abs(values).max()))
+        expect(
+            np.all(np.isfinite(values))
+            and not against.any()
+            and sign * (values[-1] - values[0]) > 0,
+            MONOTONE[wrong],
+            case=_case_text(case),
+            steps=STEPS.tolist(),
+            values=np.round(values, 5).tolist(),
         )
-        for t in STEPS
-    ]
-    figure = Figure(figsize=(5, 3.2))
-    axes = figure.add_subplot(1, 1, 1)
-    axes.plot(STEPS, values, "o-", label="proposed_loss")
-    axes.plot(STEPS, cross_entropy, "--", color="grey", label="cross-entropy")
-    axes.set_xlabel("t added to every correct-class logit")
-    axes.set_ylabel(f"loss (batch of {len(target)})")
-    axes.legend()
-    ctx.attach_figure(
-        Text(
-            en="The proposed loss as the correct-class logits grow",
-            pt="O erro proposto quando os logits da classe correta crescem",
-        ),
-        figure,
-    )
 
 
 @check("3.5", points=2, category="correctness")
 def check_loss_decreases_with_true_logit(ctx: CheckContext) -> None:
-    _loss_prefers_target(
-        ctx, torch.as_tensor(ctx.rng.normal(0, 2, size=(8, 5)), dtype=torch.float32)
-    )
-    for index, case in enumerate(LOSS_CASES):
-        values, logits, target = _loss_along(ctx, case, wrong=False)
-        if index == 0:
-            _plot_loss_curve(ctx, logits, target, values)
-        rises = np.diff(values) > 1e-6 * max(1.0, float(np.abs(values).max()))
-        expect(
-            np.all(np.isfinite(values)) and not rises.any() and values[-1] < values[0],
-            en="{case}: raising the correct class's logit of every sample by t = {steps} gives losses {values}; the loss must go down (never up) as the correct logit grows.",
-            pt="{case}: aumentar o logit da classe correta de cada amostra em t = {steps} dá os erros {values}; o erro deve diminuir (nunca aumentar) quando o logit correto cresce.",
-            case=_case_text(case),
-            steps=STEPS.tolist(),
-            values=np.round(values, 5).tolist(),
-        )
+    _loss_monotone(ctx, wrong=False)
 
 
 @check("3.5", points=1, category="correctness")
 def check_loss_increases_with_wrong_logit(ctx: CheckContext) -> None:
-    _loss_prefers_target(
-        ctx, torch.as_tensor(ctx.rng.normal(0, 2, size=(8, 5)), dtype=torch.float32)
-    )
-    for case in LOSS_CASES:
-        values, _, _ = _loss_along(ctx, case, wrong=True)
-        drops = np.diff(values) < -1e-6 * max(1.0, float(np.abs(values).max()))
-        expect(
-            np.all(np.isfinite(values)) and not drops.any() and values[-1] > values[0],
-            en="{case}: raising a wrong class's logit of every sample by t = {steps} gives losses {values}; the loss must go up (never down) as a wrong logit grows: it has to use the target.",
-            pt="{case}: aumentar o logit de uma classe errada de cada amostra em t = {steps} dá os erros {values}; o erro deve aumentar (nunca diminuir) quando um logit errado cresce: ele precisa usar o target.",
-            case=_case_text(case),
-            steps=STEPS.tolist(),
-            values=np.round(values, 5).tolist(),
-        )
+    _loss_monotone(ctx, wrong=True)
 
 
 @check("3.5", points=1, category="shape", requires=check_loss_decreases_with_true_logit)
@@ -1066,24 +945,20 @@ def check_loss_is_scalar(ctx: CheckContext) -> None:
 
 def _loss_gradient(ctx: CheckContext, logits: torch.Tensor, target: torch.Tensor, call: str):
     """(loss, gradient w.r.t. the logits) as arrays, or a failure that says why there is none."""
-    report = _probe(
-        ctx,
-        probes.LossGradient("proposed_loss"),
-        "proposed_loss",
-        Text(
-            en="Computing proposed_loss(logits, target) and its gradient w.r.t. the logits",
-            pt="Calculando proposed_loss(logits, target) e seu gradiente em relação aos logits",
-        ),
-        logits,
-        target,
+    doing = Text(
+        en=f"{call}: computing the loss and its gradient w.r.t. the logits",
+        pt=f"{call}: calculando o erro e seu gradiente em relação aos logits",
     )
-    if report["error"] is not None:
-        fail(
-            en="{call}: the gradient w.r.t. the logits could not be computed: {error}. The loss must be built from differentiable torch operations on the logits (no .item(), .numpy(), .detach() or torch.tensor(...) on the way).",
-            pt="{call}: o gradiente em relação aos logits não pôde ser calculado: {error}. O erro deve ser feito de operações diferenciáveis do torch sobre os logits (sem .item(), .numpy(), .detach() ou torch.tensor(...) no caminho).",
-            call=call,
-            error=report["error"],
-        )
+    report = _probe(
+        ctx, probes.LossGradient("proposed_loss"), "proposed_loss", doing, logits, target
+    )
+    expect(
+        report["error"] is None,
+        en="{call}: the gradient w.r.t. the logits could not be computed: {error}. The loss must be built from differentiable torch operations on the logits (no .item(), .numpy(), .detach() or torch.tensor(...) on the way).",
+        pt="{call}: o gradiente em relação aos logits não pôde ser calculado: {error}. O erro deve ser feito de operações diferenciáveis do torch sobre os logits (sem .item(), .numpy(), .detach() ou torch.tensor(...) no caminho).",
+        call=call,
+        error=report["error"],
+    )
     grad = expect_shape(report["grad"], tuple(logits.shape), what="the gradient", context=call)
     return expect_shape(report["loss"], (), what="the loss", context=call), grad
 
@@ -1115,43 +990,28 @@ EXTREME_LOGITS = [
 def check_loss_finite_on_extreme_logits(ctx: CheckContext) -> None:
     for (name, logits, target), dtype in itertools.product(EXTREME_LOGITS, DTYPES):
         call = f"proposed_loss(logits={logits}, target={target}) [{name}, {dtype}]"
-        loss, grad = _loss_gradient(
-            ctx, torch.tensor(logits, dtype=DTYPES[dtype]), torch.tensor(target), call
-        )
+        logits_t = torch.tensor(logits, dtype=DTYPES[dtype])
+        loss, grad = _loss_gradient(ctx, logits_t, torch.tensor(target), call)
         expect(
-            bool(np.isfinite(loss)),
-            en="{call} returned {got}; the loss must stay finite on extreme logits (compute it with log-sum-exp / log_softmax style formulas).",
-            pt="{call} retornou {got}; o erro deve ser finito em logits extremos (calcule-o com fórmulas do tipo log-sum-exp / log_softmax).",
+            bool(np.isfinite(loss)) and bool(np.all(np.isfinite(grad))),
+            en="{call}: the loss is {got} and its gradient w.r.t. the logits holds {bad}; both must stay finite on extreme logits (compute the loss with log-sum-exp / log_softmax style formulas).",
+            pt="{call}: o erro é {got} e seu gradiente em relação aos logits tem {bad}; ambos devem ser finitos em logits extremos (calcule o erro com fórmulas do tipo log-sum-exp / log_softmax).",
             call=call,
             got=float(loss),
-        )
-        expect(
-            bool(np.all(np.isfinite(grad))),
-            en="{call}: the gradient w.r.t. the logits contains {bad}; it must stay finite on extreme logits.",
-            pt="{call}: o gradiente em relação aos logits contém {bad}; ele deve ser finito em logits extremos.",
-            call=call,
-            bad=sorted({str(v) for v in grad[~np.isfinite(grad)].tolist()}),
+            bad=sorted({str(v) for v in grad[~np.isfinite(grad)].tolist()}) or "only finite values",
         )
 
 
 @check("3.5", points=3, category="behaviour", timeout=60)
 def check_loss_trains_classifier(ctx: CheckContext):
     """The judge trains a linear classifier on digits with the proposed loss and measures it."""
-    from harness.checks import digits
-
     data = digits()
-    model = _probe(
-        ctx,
-        probes.TrainWithLoss("proposed_loss"),
-        "proposed_loss",
-        Text(
-            en="While the judge trained nn.Linear(64, 10) on digits with proposed_loss",
-            pt="Enquanto o corretor treinava nn.Linear(64, 10) nos dígitos com proposed_loss",
-        ),
-        torch.as_tensor(np.array(data.X_train)),
-        torch.as_tensor(np.array(data.y_train)),
-        seed=0,
+    doing = Text(
+        en="While the judge trained nn.Linear(64, 10) on digits with proposed_loss",
+        pt="Enquanto o corretor treinava nn.Linear(64, 10) nos dígitos com proposed_loss",
     )
+    X, y = torch.as_tensor(np.array(data.X_train)), torch.as_tensor(np.array(data.y_train))
+    model = _probe(ctx, probes.TrainWithLoss("proposed_loss"), "proposed_loss", doing, X, y, seed=0)
     logits = expect_shape(
         model(torch.as_tensor(np.array(data.X_test))), (len(data.y_test), 10), what="logits"
     )
@@ -1172,27 +1032,12 @@ def check_loss_trains_classifier(ctx: CheckContext):
 
 #: 3, 4, 3 (one with a single value), 1 and 5 axes
 SPACES = [
-    {
-        "optimizer": ["sgd", "momentum", "adam"],
-        "init": ["xavier", "kaiming"],
-        "lr": [1e-4, 1e-3, 1e-2, 1e-1],
-    },
-    {
-        "optimizer": ["sgd", "adam"],
-        "init": ["xavier", "kaiming", "normal"],
-        "lr": [0.001, 0.1],
-        "batch_size": [16, 128],
-    },
+    {"optimizer": ["sgd", "momentum", "adam"], "init": ["xavier", "kaiming"], "lr": [1e-3, 0.1]},
+    {"optimizer": ["sgd", "adam"], "init": ["xavier", "normal"], "lr": [0.1], "batch": [16, 128]},
     {"lr": [0.01, 0.1, 1.0], "optimizer": ["adam"], "init": ["orthogonal", "xavier"]},
     {"lr": [0.003, 0.03, 0.3]},
-    {
-        "optimizer": ["sgd", "adam"],
-        "init": ["xavier", "kaiming"],
-        "lr": [0.01, 0.1],
-        "batch_size": [32, 64],
-        "weight_decay": [0.0, 1e-4],
-    },
 ]
+SPACES.append({**SPACES[0], "batch_size": [32, 64], "weight_decay": [0.0, 1e-4]})
 
 
 def _grid_searches(ctx: CheckContext):
@@ -1283,16 +1128,10 @@ def _surface(seed: int, extra_axis: bool):
     best_log_lr = dict(zip(optimizers, rng.uniform(-3.5, -0.5, 3)))
     batch_slope = float(rng.uniform(-0.03, 0.03))
 
-    def score(config: dict) -> float:
-        value = (
-            0.7
-            + offset_opt[config["optimizer"]]
-            + offset_init[config["init"]]
-            - 0.03 * (math.log10(config["lr"]) - best_log_lr[config["optimizer"]]) ** 2
-        )
-        if extra_axis:
-            value += batch_slope * math.log2(config["batch_size"] / 16)
-        return float(value)
+    def score(c: dict) -> float:
+        lr = math.log10(c["lr"]) - best_log_lr[c["optimizer"]]
+        value = 0.7 + offset_opt[c["optimizer"]] + offset_init[c["init"]] - 0.03 * lr**2
+        return float(value + (batch_slope * math.log2(c["batch_size"] / 16) if extra_axis else 0))
 
     space = {"optimizer": optimizers, "init": inits, "lr": lrs}
     if extra_axis:
@@ -1314,15 +1153,9 @@ SURFACES = ((2, False), (5, True))
 def _predict(predictor, config: dict, strict: bool = False) -> float:
     """predict(config) as a float; unless ``strict``, a one-element array or tensor is read too."""
     value = got = predictor(config)
-    if isinstance(value, torch.Tensor) and not strict:
-        value = value.detach().cpu().numpy()
-    if (
-        isinstance(value, np.ndarray)
-        and value.size == 1
-        and value.dtype.kind in "iuf"
-        and not strict
-    ):
-        value = value.reshape(()).item()
+    if not strict and isinstance(got, torch.Tensor | np.ndarray):
+        array = as_array(got)
+        value = array.reshape(()).item() if array.size == 1 and array.dtype.kind in "iuf" else got
     expect(
         isinstance(value, int | float | np.integer | np.floating)
         and not isinstance(value, bool)
@@ -1348,21 +1181,15 @@ def check_predictor_beats_mean_on_unseen_configs(ctx: CheckContext) -> None:
         truth = np.array([s for _, s in test])
         predicted = np.array([_predict(predictor, dict(c)) for c, _ in test])
         mean = float(np.mean([row["score"] for row in train]))
-        mse, baseline = (
-            float(np.mean((predicted - truth) ** 2)),
-            float(np.mean((mean - truth) ** 2)),
-        )
-        outcomes.append((len(train[0]["config"]), mse, baseline))
+        mse = float(np.mean((predicted - truth) ** 2))
+        baseline = float(np.mean((mean - truth) ** 2))
+        outcomes.append((k := len(train[0]["config"]), mse, baseline))
         axes = figure.add_subplot(1, 2, panel + 1)
         axes.scatter(truth, predicted, s=12)
-        low, high = float(truth.min()), float(truth.max())
-        axes.plot([low, high], [low, high], color="grey", linestyle="--")
+        axes.plot(truth, truth, color="grey", linestyle="--")
         axes.axhline(mean, color="red", linestyle=":", label="mean of observed scores")
-        axes.set_xlabel("true score (held out)")
-        axes.set_ylabel("predicted")
-        axes.set_title(
-            f"{outcomes[-1][0]} hyperparameters: MSE {mse:.4f} vs {baseline:.4f}", fontsize=9
-        )
+        axes.set(xlabel="true score (held out)", ylabel="predicted")
+        axes.set_title(f"{k} hyperparameters: MSE {mse:.4f} vs {baseline:.4f}", fontsize=9)
         axes.legend(fontsize=7)
     ctx.attach_figure(
         Text(

@@ -161,6 +161,7 @@ def check_reinit_to_same_weights_changes_nothing_public(ctx: CheckContext) -> No
 
 # BEGIN HIDDEN
 import functools  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 
 import hypothesis.strategies as st  # noqa: E402
 
@@ -236,7 +237,11 @@ def _disagreements(
 
 
 def _expect_call_leaves_model(
-    ctx: CheckContext, model: nn.Module, call, label: str | Text, **parts: bool
+    ctx: CheckContext,
+    model: nn.Module,
+    call: Callable[[object], object],
+    label: str | Text,
+    **parts: bool,
 ) -> None:
     """``call(handle)`` on the judge's model put in the worker leaves it as it was."""
     handle = ctx.student.put(model)
@@ -1017,8 +1022,8 @@ def check_probe_accuracies_match_judge(ctx: CheckContext) -> None:
 def check_probe_trend_with_depth(ctx: CheckContext) -> None:
     """Rings: the first Linear's output is near chance, every later ReLU output far above it."""
     got = _student_probe(ctx)
-    first = got["0"]
-    hidden = {name: round(got[name], 3) for name in ("1", "3", "5", "7")}
+    first = got.get("0", float("nan"))
+    hidden = {name: round(got.get(name, float("nan")), 3) for name in ("1", "3", "5", "7")}
     expect(
         first <= 1.0 / RINGS_CLASSES + 0.1 and min(hidden.values()) >= first + 0.3,
         en="{call}: expected the first Linear layer ('0', a linear function of the input) near chance (1/3) and every ReLU output ('1', '3', '5', '7') at least 0.3 above it; got '0': {first:.3f} and {hidden}.",
@@ -1041,9 +1046,9 @@ def check_probe_scored_on_test_labels_only(ctx: CheckContext) -> None:
     got = _student_probe(ctx, shuffle=True)
     want = _judge_probe_accuracies(True)
     high = {
-        name: (round(got[name], 3), round(want[name], 3))
+        name: (round(got.get(name, float("nan")), 3), round(want[name], 3))
         for name in PROBE_NAMES
-        if not got[name] <= want[name] + 0.1
+        if not got.get(name, float("nan")) <= want[name] + 0.1
     }
     expect(
         not high,

@@ -35,17 +35,26 @@ def _dg_is_tensor(value):
 
 
 def _dg_fresh_model(model, train):
+    """A new model of the same class: built with no arguments where the class allows it (an
+    empty Sequential), else a copy with every layer re-initialised. Never the reference's
+    architecture as a gift: a function whose answer *is* an untrained architecture must not be
+    matched by its trivial version."""
     import torch
 
-    model = _dg_copy.deepcopy(model)
-    generator_state = torch.random.get_rng_state()
-    torch.manual_seed(12345)
-    for module in model.modules():
-        if hasattr(module, "reset_parameters"):
-            module.reset_parameters()
-    torch.random.set_rng_state(generator_state)
-    model.requires_grad_(True)
-    return model.train(train)
+    try:
+        fresh = type(model)()
+    except Exception:
+        fresh = None
+    if fresh is None or not isinstance(fresh, torch.nn.Module):
+        fresh = _dg_copy.deepcopy(model)
+        generator_state = torch.random.get_rng_state()
+        torch.manual_seed(12345)
+        for module in fresh.modules():
+            if hasattr(module, "reset_parameters"):
+                module.reset_parameters()
+        torch.random.set_rng_state(generator_state)
+        fresh.requires_grad_(True)
+    return fresh.train(train)
 
 
 def _dg_map(value, leaf):

@@ -63,9 +63,13 @@ def _private() -> int: ...
 class FakeHandle(Handle):
     """Stands for a worker object in these unit tests (the codec's handles have a kind)."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, classes: tuple[str, ...] = ()) -> None:
         self.kind = kind
         self.type_name = f"fake.{kind}"
+        self.classes = classes
+
+    def isinstance_of(self, cls: str) -> bool:
+        return cls.split(":")[-1] in self.classes
 
 
 def _checker(**refinements: object):
@@ -140,10 +144,14 @@ def test_values_inside_the_contract_are_normalised() -> None:
     assert validate("maybe", None) is None and validate("maybe", 3) == 3
     assert validate("widths", np.array([3, 4])) == [3, 4]
     handle = FakeHandle("module")
-    assert validate("model", handle) is handle and validate("Net", handle) is handle
+    assert validate("model", handle) is handle
+    net = FakeHandle("module", classes=("Net",))
+    assert validate("Net", net) is net
     assert validate("fit", FakeHandle("callable")).kind == "callable"
     assert validate("free", object) is object  # no annotation: anything
-    assert validate("Scheduler", FakeHandle("object")).kind == "object"
+    assert validate("Scheduler", FakeHandle("object", classes=("Scheduler",))).kind == "object"
+    with pytest.raises(ContractViolation, match="an instance of Scheduler"):
+        validate("Scheduler", FakeHandle("object", classes=("Other",)))
 
 
 def test_refinements_fix_keys_ranks_and_figures() -> None:

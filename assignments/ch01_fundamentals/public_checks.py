@@ -27,6 +27,7 @@ from harness.checks import (
     check,
     expect,
     expect_close,
+    expect_indices,
     refine,
     rubric,
 )
@@ -134,37 +135,7 @@ def check_closed_form_square_system(ctx: CheckContext) -> None:
     expect_close(W, np.linalg.solve(X, Y), what="W", rtol=1e-6, atol=1e-8)
 
 
-def _valid_indices(ctx: CheckContext, indices: object, *, n: int, k: int) -> np.ndarray:
-    array = as_array(indices).astype(np.int64)
-    call = ctx.student.last_call
-    expect(
-        array.shape == (k,),
-        en="{call} should return {k} indices, got {got}.",
-        pt="{call} deveria retornar {k} índices, obteve {got}.",
-        call=call,
-        k=k,
-        got=len(array),
-    )
-    expect(
-        np.all((array >= 0) & (array < n)),
-        en="{call}: every index must be in [0, {n}), got {got}.",
-        pt="{call}: todo índice deve estar em [0, {n}), obteve {got}.",
-        call=call,
-        n=n,
-        got=array.tolist(),
-    )
-    expect(
-        len(set(array.tolist())) == k,
-        en="{call}: the {k} indices must be distinct, got {got}.",
-        pt="{call}: os {k} índices devem ser distintos, obteve {got}.",
-        call=call,
-        k=k,
-        got=sorted(array.tolist()),
-    )
-    return array
-
-
 @check("1.6", points=1, category="correctness", hidden=False)
 def check_coreset_returns_k_distinct_indices(ctx: CheckContext) -> None:
     X = np.random.default_rng(0).normal(size=(50, 3))
-    _valid_indices(ctx, ctx.student.select_coreset(X, 7, seed=0), n=50, k=7)
+    expect_indices(ctx.student.select_coreset(X, 7, seed=0), n=50, k=7)

@@ -172,6 +172,7 @@ class WorkerSession:
         self.pending_seed: int | None = None
         self.last_payload = b""
         self.last_call = ""
+        self.last_function_call = ""
         #: student functions that timed out, and how often: after MAX_TIMEOUTS_PER_FUNCTION they are
         #: not called again, so a function stuck in a loop costs at most that many call budgets
         self.timeouts_by_function: dict[str, int] = {}

@@ -43,7 +43,7 @@ def running(ctx: CheckContext) -> Iterator[CheckContext]:
 def last_student_call() -> str:
     """How the student's code was last called in the running check ('' when it was not)."""
     ctx = current()
-    return ctx.student.last_call if ctx is not None else ""
+    return ctx.student.last_function_call if ctx is not None else ""
 
 
 def stable_seed(*parts: str) -> int:

@@ -189,6 +189,23 @@ class HandleOf:
         raise _reject("handle", f"expected {self.label}")
 
 
+@dataclass(frozen=True)
+class InstanceOf(HandleOf):
+    """An instance of a class the submission defines (``-> AveragingEnsemble``): the worker is
+    asked, since only it knows the student's classes."""
+
+    cls: str = ""
+
+    def validate(self, value: Any) -> Any:
+        value = super().validate(value)
+        if not value.isinstance_of(f"{SUBMISSION_MODULE}:{self.cls}"):
+            raise _reject("handle", f"expected {self.label}")
+        return value
+
+
+#: the name under which the worker imports a submission (harness/sandbox/worker.py)
+SUBMISSION_MODULE = "submission"
+
 MODULE = HandleOf(("module",), "a torch.nn.Module")
 FIGURE = HandleOf(("figure",), "a matplotlib Figure")
 CALLABLE = HandleOf(("callable", "module"), "a callable (function)")
@@ -522,7 +539,12 @@ def read_contract(source: str) -> Contract:
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
             bases = {ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases}
-            classes[node.name] = MODULE if bases & {"Module", "Sequential"} else OBJECT
+            module = bool(bases & {"Module", "Sequential"})
+            classes[node.name] = InstanceOf(
+                ("module",) if module else (),
+                f"an instance of {node.name}" + (" (a torch.nn.Module)" if module else ""),
+                cls=node.name,
+            )
     resolver = _Resolver(classes)
     returns: dict[str, Returns] = {}
     names = []
@@ -592,6 +614,7 @@ __all__ = [
     "ContractViolation",
     "DictOf",
     "HandleOf",
+    "InstanceOf",
     "Keys",
     "ListOf",
     "Returns",

@@ -260,3 +260,45 @@ def accuracy_partial(
     if not achieved > zero:
         fail(message)
     return Partial((achieved - zero) / (full - zero), message)
+
+
+def expect_indices(value: Any, *, n: int, k: int, context: Any = LAST_CALL) -> np.ndarray:
+    """``k`` distinct integer indices into ``range(n)`` (a selection of rows), as an int64 array."""
+    array = as_array(value, what="the indices", context=context)
+    prefix = _prefix(context)
+    expect(
+        array.ndim == 1 and array.shape[0] == k,
+        prefix
+        + Text(
+            en="should return {k} indices, got shape {got}.",
+            pt="deveria retornar {k} índices, obteve forma {got}.",
+        ),
+        k=k,
+        got=tuple(array.shape),
+    )
+    expect(
+        array.dtype.kind in "iu" or bool(np.all(np.isfinite(array) & (array == np.round(array)))),
+        prefix + Text(en="indices must be integers.", pt="índices devem ser inteiros."),
+    )
+    array = array.astype(np.int64)
+    expect(
+        bool(np.all((array >= 0) & (array < n))),
+        prefix
+        + Text(
+            en="every index must be in [0, {n}), got {got}.",
+            pt="todo índice deve estar em [0, {n}), obteve {got}.",
+        ),
+        n=n,
+        got=array.tolist(),
+    )
+    expect(
+        len(set(array.tolist())) == k,
+        prefix
+        + Text(
+            en="the {k} indices must be distinct, got {got}.",
+            pt="os {k} índices devem ser distintos, obteve {got}.",
+        ),
+        k=k,
+        got=sorted(array.tolist()),
+    )
+    return array

@@ -6,6 +6,7 @@ should ``requires=`` the correctness check of the same function (see :mod:`harne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,13 +73,20 @@ def first_difference(a: Any, b: Any, where: str = "") -> str | None:
 # Determinism
 
 
-def expect_deterministic(function: RemoteFunction, *args: Any, **kwargs: Any) -> Any:
+def expect_deterministic(
+    function: RemoteFunction,
+    *args: Any,
+    compare: Callable[[Any], Any] | None = None,
+    **kwargs: Any,
+) -> Any:
     """Call ``function`` twice with the same arguments (a seed among them, usually); both calls
-    must return the same value. Returns the first value. Models are compared by state_dict."""
+    must return the same value. Returns the first value. Models are compared by state_dict;
+    ``compare`` picks the part the statement makes deterministic (``compare=lambda r: r[1]``)."""
     first = function(*args, **kwargs)
-    call = function._session.last_call
+    call = function._session.last_function_call
     second = function(*args, **kwargs)
-    where = first_difference(_comparable(first), _comparable(second))
+    pick = compare or (lambda value: value)
+    where = first_difference(_comparable(pick(first)), _comparable(pick(second)))
     if where is not None:
         fail(
             Text(
@@ -111,7 +119,7 @@ def expect_inputs_untouched(function: RemoteFunction, *args: Any, **kwargs: Any)
     """Call ``function`` and require that every array, tensor, list or dict argument is left
     exactly as it was passed (no in-place modification). Returns the function's value."""
     result, args_after, kwargs_after = function.call_with_inputs(*args, **kwargs)
-    call = function._session.last_call
+    call = function._session.last_function_call
     pairs: list[tuple[int | str, Any, Any]] = [
         (i, before, after) for i, (before, after) in enumerate(zip(args, args_after))
     ]

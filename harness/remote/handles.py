@@ -23,6 +23,8 @@ class WorkerSession(Protocol):
     label: str
     generation: int
     last_call: str
+    #: the last call of a top-level function (handle requests such as summary() do not count)
+    last_function_call: str
     last_call_s: float
 
     def request(
@@ -73,6 +75,7 @@ class RemoteFunction:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         description = call_repr(self.name, args, kwargs)
+        self._session.last_function_call = description
         request = {"op": "call", "target": ("module", self.name), "args": args, "kwargs": kwargs}
         value = self._session.call(
             request, call=description, timeout=self._timeout, function=self.name
@@ -82,6 +85,7 @@ class RemoteFunction:
     def call_with_inputs(self, *args: Any, **kwargs: Any) -> tuple[Any, list[Any], dict[str, Any]]:
         """Call, and also get back the arguments as the function left them (side-effect checks)."""
         description = call_repr(self.name, args, kwargs)
+        self._session.last_function_call = description
         request = {
             "op": "call",
             "target": ("module", self.name),
@@ -131,6 +135,11 @@ class RemoteModule:
     def last_call(self) -> str:
         """How the last call was made, e.g. '`f(<float64 array (5, 3)>)`' (for messages)."""
         return self._session.last_call
+
+    @property
+    def last_function_call(self) -> str:
+        """The last call of one of the submission's functions (what feedback is usually about)."""
+        return self._session.last_function_call
 
     @property
     def last_call_seconds(self) -> float:

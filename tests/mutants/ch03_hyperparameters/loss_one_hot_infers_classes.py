@@ -1,5 +1,5 @@
-"""Builds the one-hot targets with F.one_hot(target), which infers the number of classes from the
-targets: when the last class is not among them, the shapes no longer match.
+"""Builds the one-hot targets with F.one_hot(target), which infers the number of classes from
+the targets given: when the last class is not among them, the shapes no longer match.
 
 targets: check_loss_decreases_with_true_logit, check_loss_increases_with_wrong_logit
 """

@@ -1,6 +1,6 @@
 """Registers the forward hooks and never removes them.
 
-targets: check_extract_removes_hooks, check_extract_restores_mode_and_state, check_probe_leaves_model_untouched
+targets: check_extract_removes_hooks, check_probe_leaves_model_untouched
 """
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Returns torch tensors instead of numpy arrays, and does not flatten conv outputs to (n, d).
 
-targets: check_extract_matches_forward, check_extract_flattens_outputs
+targets: check_extract_values_are_numpy_arrays, check_extract_flattens_outputs
 """
 
 import numpy as np

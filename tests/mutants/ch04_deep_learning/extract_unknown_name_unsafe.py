@@ -1,7 +1,7 @@
 """Registers hooks while looking names up, so an unknown name raises KeyError halfway, with the
 hooks already registered left behind (no validation, no try/finally).
 
-targets: check_extract_unknown_layer
+targets: check_extract_unknown_layer_raises, check_extract_leaves_model_when_raising
 """
 
 import numpy as np
