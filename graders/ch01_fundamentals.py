@@ -136,7 +136,8 @@ def check_closed_form_square_system(ctx: CheckContext) -> None:
 @check("1.6", points=1, category="correctness", hidden=False)
 def check_coreset_returns_k_distinct_indices(ctx: CheckContext) -> None:
     X = np.random.default_rng(0).normal(size=(50, 3))
-    expect_indices(ctx.student.select_coreset(X, 7, seed=0), n=50, k=7)
+    for k in (7, 1):
+        expect_indices(ctx.student.select_coreset(X, k, seed=0), n=50, k=k)
 
 
 # BEGIN HIDDEN
@@ -247,18 +248,21 @@ def check_test_rows_are_independent(ctx: CheckContext) -> None:
 
 @check("1.1", points=1, category="stability", requires=check_standardize_matches_reference)
 def check_constant_column_is_centred_not_scaled(ctx: CheckContext) -> None:
-    X_train = ctx.rng.normal(size=(20, 3))
-    X_train[:, 1] = 2.0
-    X_test = ctx.rng.normal(size=(5, 3))
-    train_std, test_std = ctx.student.standardize_without_leakage(X_train, X_test)
-    hint = Text(
-        en=" (column 1 is constant, 2.0, in X_train: centre it, do not divide by its zero std)",
-        pt=" (a coluna 1 é constante, 2.0, em X_train: centre-a, não divida pelo desvio-padrão zero)",
-    )
-    train_col = expect_shape(train_std, X_train.shape, what="X_train_std")[:, 1]
-    test_col = expect_shape(test_std, X_test.shape, what="X_test_std")[:, 1]
-    expect_close(train_col, np.zeros(20), what=Text.same("X_train_std[:, 1]") + hint)
-    expect_close(test_col, X_test[:, 1] - 2.0, what=Text.same("X_test_std[:, 1]") + hint)
+    """Column 1 is 0.1 throughout: its computed std is a rounding residue (1e-17, 7e-9), not 0."""
+    for dtype, tol in ((np.float64, 1e-7), (np.float32, 1e-5)):
+        X_train = ctx.rng.normal(size=(20, 3)).astype(dtype)
+        X_train[:, 1] = 0.1
+        X_test = ctx.rng.normal(size=(5, 3)).astype(dtype)
+        train_std, test_std = ctx.student.standardize_without_leakage(X_train, X_test)
+        hint = Text(
+            en=f" (column 1 is constant, 0.1, in X_train of dtype {dtype.__name__}: centre it, do not divide by its zero std)",
+            pt=f" (a coluna 1 é constante, 0.1, em X_train de dtype {dtype.__name__}: centre-a, não divida pelo desvio-padrão zero)",
+        )
+        train_col = expect_shape(train_std, X_train.shape, what="X_train_std")[:, 1]
+        test_col = expect_shape(test_std, X_test.shape, what="X_test_std")[:, 1]
+        expect_close(train_col, np.zeros(20), what=Text.same("X_train_std[:, 1]") + hint, atol=tol)
+        want = X_test[:, 1] - X_train[0, 1]
+        expect_close(test_col, want, what=Text.same("X_test_std[:, 1]") + hint, atol=tol)
 
 
 @check("1.1", points=1, category="stability", requires=check_standardize_matches_reference)
@@ -285,9 +289,10 @@ def check_float32_inputs(ctx: CheckContext) -> None:
 
 @check("1.1", points=1, category="side-effects", requires=check_standardize_matches_reference)
 def check_standardize_leaves_inputs_untouched(ctx: CheckContext) -> None:
-    X_train = ctx.rng.normal(2.0, 3.0, size=(12, 3))
-    X_test = ctx.rng.normal(2.0, 3.0, size=(4, 3))
-    expect_inputs_untouched(ctx.student.standardize_without_leakage, X_train, X_test)
+    for dtype in (np.float64, np.float32):
+        X_train = ctx.rng.normal(2.0, 3.0, size=(12, 3)).astype(dtype)
+        X_test = ctx.rng.normal(2.0, 3.0, size=(4, 3)).astype(dtype)
+        expect_inputs_untouched(ctx.student.standardize_without_leakage, X_train, X_test)
 
 
 @check("1.1", points=1, category="correctness", timeout=60.0)
@@ -316,7 +321,7 @@ def check_leakage_experiment_structure(ctx: CheckContext) -> None:
 
 
 def _labelled_data(
-    ctx: CheckContext, sizes: list[int], labels: list[int], m: int = 3
+    ctx: CheckContext, sizes: list[int], labels: list[int], m: int = 3, dtype: type = np.float64
 ) -> tuple[np.ndarray, np.ndarray]:
     parts = [
         ctx.rng.normal(loc=3.0 * i, scale=1.0 + i, size=(size, m)) for i, size in enumerate(sizes)
@@ -324,61 +329,71 @@ def _labelled_data(
     X = np.concatenate(parts)
     y = np.concatenate([np.full(size, label) for size, label in zip(sizes, labels)])
     order = ctx.rng.permutation(len(y))
-    return X[order], y[order]
+    return X[order].astype(dtype), y[order]
+
+
+def _tolerances(dtype: type) -> dict[str, float]:
+    return {"rtol": 1e-7, "atol": 1e-9} if dtype == np.float64 else {"rtol": 1e-5, "atol": 1e-5}
 
 
 @check("1.2", points=1, category="shape", requires=check_class_statistics_small_example)
 def check_class_statistics_shapes(ctx: CheckContext) -> None:
-    X, y = _labelled_data(ctx, [10, 7, 12, 5], [0, 1, 2, 3], m=5)
-    stats = ctx.student.class_statistics(X, y)
-    expect_shape(stats["global_mean"], (5,), what='"global_mean"')
-    expect_shape(stats["class_means"], (4, 5), what='"class_means"')
-    expect_shape(stats["farthest_index"], (4,), what='"farthest_index"')
+    for sizes, m in (([10, 7, 12, 5], 5), ([6], 3), ([4, 9], 1)):  # k = 1, m = 1 included
+        X, y = _labelled_data(ctx, sizes, list(range(len(sizes))), m=m)
+        stats = ctx.student.class_statistics(X, y)
+        expect_shape(stats["global_mean"], (m,), what='"global_mean"')
+        expect_shape(stats["class_means"], (len(sizes), m), what='"class_means"')
+        expect_shape(stats["farthest_index"], (len(sizes),), what='"farthest_index"')
 
 
 @check("1.2", points=2, category="correctness")
 def check_class_means_follow_unique_label_order(ctx: CheckContext) -> None:
-    """Labels that are not 0..k-1 and arrive unsorted: rows must follow np.unique(y)."""
-    X, y = _labelled_data(ctx, [9, 14, 6], [7, 2, 11])
-    got = ctx.student.class_statistics(X, y)["class_means"]
-    want = np.stack([X[y == c].mean(axis=0) for c in np.unique(y)])
-    expect_close(
-        got,
-        want,
-        what='"class_means" (rows in the order of np.unique(y) = [2, 7, 11])',
-        rtol=1e-7,
-        atol=1e-9,
-    )
+    """Labels that are not 0..k-1 (negative ones too) and arrive unsorted: rows must follow
+    np.unique(y); float64 and float32 X."""
+    cases = ([7, 2, 11], np.float64), ([-3, 5, -12], np.float64), ([7, 2, 11], np.float32)
+    for labels, dtype in cases:
+        X, y = _labelled_data(ctx, [9, 14, 6], labels, dtype=dtype)
+        got = ctx.student.class_statistics(X, y)["class_means"]
+        want = np.stack([X[y == c].astype(float).mean(axis=0) for c in np.unique(y)])
+        order = np.unique(y).tolist()
+        what = f'"class_means" (X of dtype {dtype.__name__}; rows in the order of np.unique(y) = {order})'
+        expect_close(got, want, what=what, **_tolerances(dtype))
 
 
 @check("1.2", points=1, category="correctness")
 def check_global_mean_with_imbalanced_classes(ctx: CheckContext) -> None:
     """With imbalanced classes the global mean is not the mean of the class means."""
-    X, y = _labelled_data(ctx, [40, 5, 3], [0, 1, 2])
-    expect_close(
-        ctx.student.class_statistics(X, y)["global_mean"],
-        X.mean(axis=0),
-        what='"global_mean" (mean of all samples, not the mean of the class means)',
-        rtol=1e-7,
-        atol=1e-9,
-    )
+    for dtype in (np.float64, np.float32):
+        X, y = _labelled_data(ctx, [40, 5, 3], [0, 1, 2], dtype=dtype)
+        expect_close(
+            ctx.student.class_statistics(X, y)["global_mean"],
+            X.astype(float).mean(axis=0),
+            what=f'"global_mean" (X of dtype {dtype.__name__}; mean of all samples, not the mean of the class means)',
+            **_tolerances(dtype),
+        )
 
 
 @check("1.2", points=2, category="correctness")
 def check_farthest_index_points_into_X(ctx: CheckContext) -> None:
-    """Indices are rows of X (not of the class subset) at maximal distance from the class mean."""
+    """Indices are rows of X (not of the class subset) at maximal distance from the class mean;
+    classes of one sample, negative labels, float64 and float32 X."""
 
     def prop(seed: int) -> None:
         rng = np.random.default_rng(seed)
         k = int(rng.integers(2, 5))
-        sizes = rng.integers(2, 12, size=k)
+        sizes = rng.integers(1, 12, size=k)
         labels = rng.choice(np.arange(-3, 20), size=k, replace=False)
         X = np.concatenate([rng.normal(4.0 * i, 1.0, size=(s, 3)) for i, s in enumerate(sizes)])
         y = np.repeat(labels, sizes)
         order = rng.permutation(len(y))
         X, y = X[order], y[order]
+        for dtype in (np.float64, np.float32):
+            check_farthest(X.astype(dtype), y, dtype)
+
+    def check_farthest(X: np.ndarray, y: np.ndarray, dtype: type) -> None:
         got = as_array(ctx.student.class_statistics(X, y)["farthest_index"])
         call = ctx.student.last_call
+        X = X.astype(float)
         for position, label in enumerate(np.unique(y)):
             index = int(got[position]) if position < got.shape[0] else -1
             rows = np.flatnonzero(y == label)
@@ -395,7 +410,7 @@ def check_farthest_index_points_into_X(ctx: CheckContext) -> None:
                 )
             distance = np.linalg.norm(X[index] - X[rows].mean(axis=0))
             expect(
-                distance >= distances.max() - 1e-9,
+                distance >= distances.max() * (1 - _tolerances(dtype)["rtol"]) - 1e-9,
                 en="{call}: row {index} is at distance {d:.4g} from the mean of class {label}, but row {best} is farther ({best_d:.4g}).",
                 pt="{call}: a linha {index} está a distância {d:.4g} da média da classe {label}, mas a linha {best} está mais longe ({best_d:.4g}).",
                 call=call,
@@ -425,33 +440,28 @@ def _spectrum_data(ctx: CheckContext, n: int, m: int) -> np.ndarray:
 @check("1.3", points=3, category="correctness")
 def check_project_2d_principal_scores(ctx: CheckContext) -> None:
     """PCA scores on the top two components (compared up to the sign of each component)."""
-    for n, m in ((60, 6), (8, 20)):
-        X = _spectrum_data(ctx, n, m)
+    cases = (60, 6, np.float64, 1e-6), (8, 20, np.float64, 1e-6), (30, 5, np.float32, 1e-4)
+    for n, m, dtype, tol in cases:
+        X = _spectrum_data(ctx, n, m).astype(dtype)
         got = expect_shape(ctx.student.project_2d(X), (n, 2), what="project_2d(X)").astype(float)
         call = ctx.student.last_call
         want = as_array(ctx.reference.project_2d(X))
         expect_close(
             _match_up_to_sign(got, want),
             want,
-            what="project_2d(X) (principal-component scores, up to the sign of each column)",
+            what=f"project_2d(X) for X of dtype {dtype.__name__} (principal-component scores, up to the sign of each column)",
             context=call,
-            rtol=1e-5,
-            atol=1e-6,
+            rtol=max(tol, 1e-5),
+            atol=tol,
         )
 
 
 @check("1.3", points=1, category="correctness", requires=check_project_2d_principal_scores)
 def check_project_2d_keeps_two_feature_data(ctx: CheckContext) -> None:
-    X = ctx.rng.normal(3.0, 2.0, size=(25, 2))
-    got = expect_shape(ctx.student.project_2d(X), (25, 2), what="project_2d(X)").astype(float)
-    aligned = _match_up_to_sign(got - got.mean(axis=0), X - X.mean(axis=0))
-    expect_close(
-        aligned,
-        X - X.mean(axis=0),
-        what="project_2d(X) for m = 2 (the data itself, up to a shift and the sign of each axis)",
-        rtol=1e-6,
-        atol=1e-8,
-    )
+    for dtype in (np.float64, np.float32):
+        X = ctx.rng.normal(3.0, 2.0, size=(25, 2)).astype(dtype)
+        what = f"project_2d(X) for m = 2, X of dtype {dtype.__name__} (the data itself)"
+        expect_close(ctx.student.project_2d(X), X, what=what, rtol=1e-6, atol=1e-8)
 
 
 @check("1.3", points=1, category="shape", requires=check_project_2d_principal_scores)
@@ -462,22 +472,25 @@ def check_project_2d_shapes(ctx: CheckContext) -> None:
         )
 
 
-@check("1.4", points=3, category="correctness")
-def check_plot_marks_global_and_class_means(ctx: CheckContext) -> None:
-    """The figure draws points at the global mean and at every class mean (projected)."""
+def _plot_misses(ctx: CheckContext, targets_of, attach: bool = False, dtype=np.float64):
+    """Plot three shifted classes; None when the figure draws a point at every target (names ->
+    projected points) in the coordinates of some projection, each axis up to its sign; else
+    (the call, the fewest targets missed, the first of them)."""
     X = _spectrum_data(ctx, 45, 5)
     y = np.repeat([0, 1, 2], [20, 15, 10])
     X[y == 1] += 8.0
     X[y == 2] -= 6.0
+    X = X.astype(dtype)
     figure = ctx.student.plot_feature_space(X, y)
     call = ctx.student.last_call
-    title = Text(
-        en="Student's feature-space figure", pt="Figura do espaço de características do aluno"
-    )
-    ctx.attach_png(title, figure.figure_png(dpi=70))
+    if attach:
+        title = Text(
+            en="Student's feature-space figure", pt="Figura do espaço de características do aluno"
+        )
+        ctx.attach_png(title, figure.figure_png(dpi=70))
     points = np.concatenate(
         [np.asarray(a["points"], float).reshape(-1, 2) for a in figure.figure_summary()["axes"]]
-        or [np.zeros((0, 2))]
+        or [np.full((1, 2), np.inf)]
     )
     # The plot is judged on its own coordinates: the student's project_2d if it runs (a wrong 1.3
     # must not cost 1.4 again), else the reference projection; each axis up to its sign.
@@ -490,28 +503,54 @@ def check_plot_marks_global_and_class_means(ctx: CheckContext) -> None:
         pass
     attempts = []
     for projected in projections:
-        targets = {"global mean": projected.mean(axis=0)}
-        for c in np.unique(y):
-            targets[f"mean of class {c}"] = projected[y == c].mean(axis=0)
+        targets = targets_of(projected, y)
         scale = float(np.abs(projected).max())
         for signs in ((1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)):
-            missing = [
-                name
-                for name, target in targets.items()
-                if points.size == 0
-                or np.min(np.linalg.norm(points - target * np.array(signs), axis=1)) > 1e-3 * scale
-            ]
+            wanted = np.array(list(targets.values())) * signs
+            distance = np.fmin.reduce(
+                np.linalg.norm(points[None] - wanted[:, None], axis=2), axis=1
+            )
+            missing = [name for name, d in zip(targets, distance) if not d <= 1e-3 * scale]
             if not missing:
-                return
-            attempts.append((missing, targets["global mean"]))
-    missing, example = min(attempts, key=lambda attempt: len(attempt[0]))
-    fail(
-        en="{call}: the figure draws no point at the {missing} (in the coordinates of project_2d; expected points such as {example}). Mark the global mean and each class mean, e.g. with ax.scatter.",
-        pt="{call}: a figura não desenha nenhum ponto em {missing} (nas coordenadas de project_2d; esperavam-se pontos como {example}). Marque a média global e a média de cada classe, por exemplo com ax.scatter.",
-        call=call,
-        missing=", ".join(missing),
-        example=np.round(example, 3).tolist(),
-    )
+                return None
+            attempts.append((call, missing, wanted[list(targets).index(missing[0])]))
+    return min(attempts, key=lambda attempt: len(attempt[1]))
+
+
+@check("1.4", points=3, category="correctness")
+def check_plot_marks_global_and_class_means(ctx: CheckContext) -> None:
+    """The figure draws points at the global mean and at every class mean (projected)."""
+
+    def means(projected: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+        classes = {f"mean of class {c}": projected[y == c].mean(axis=0) for c in np.unique(y)}
+        return {"global mean": projected.mean(axis=0), **classes}
+
+    missed = _plot_misses(ctx, means, attach=True)
+    if missed:
+        fail(
+            en="{call}: the figure draws no point at the {missing} (in the coordinates of project_2d; e.g. {example}). Mark the global mean and each class mean, e.g. with ax.scatter.",
+            pt="{call}: a figura não desenha nenhum ponto em {missing} (nas coordenadas de project_2d; p. ex. {example}). Marque a média global e a média de cada classe, por exemplo com ax.scatter.",
+            call=missed[0],
+            missing=", ".join(missed[1]),
+            example=np.round(missed[2], 3).tolist(),
+        )
+
+
+@check("1.4", points=1, category="correctness")
+def check_plot_draws_projected_samples(ctx: CheckContext) -> None:
+    """Every sample is drawn at its project_2d coordinates (each axis up to its sign); float32 X
+    (the means are checked on float64 X)."""
+    missed = _plot_misses(ctx, lambda projected, y: dict(enumerate(projected)), dtype=np.float32)
+    if missed:
+        fail(
+            en="{call}: the figure draws no point at {count} of the 45 samples (rows {rows} of X; e.g. row {first} belongs at {example}, in the coordinates of project_2d). Draw every sample at its project_2d coordinates.",
+            pt="{call}: a figura não desenha nenhum ponto em {count} das 45 amostras (linhas {rows} de X; p. ex. a linha {first} deveria estar em {example}, nas coordenadas de project_2d). Desenhe cada amostra nas suas coordenadas de project_2d.",
+            call=missed[0],
+            count=len(missed[1]),
+            rows=missed[1][:8],
+            first=missed[1][0],
+            example=np.round(missed[2], 3).tolist(),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -520,16 +559,17 @@ def check_plot_marks_global_and_class_means(ctx: CheckContext) -> None:
 
 @check("1.5", points=2, category="correctness")
 def check_interpolates_when_m_exceeds_n(ctx: CheckContext) -> None:
-    X = ctx.rng.normal(size=(10, 40))
-    Y = ctx.rng.normal(size=10)
-    W = expect_shape(ctx.student.fit_linear_closed_form(X, Y), (40,), what="W").astype(float)
-    expect_close(
-        X @ W,
-        Y,
-        what="X @ W (with m > n and ridge = 0 the solution interpolates the data)",
-        rtol=1e-6,
-        atol=1e-8,
-    )
+    for dtype, tol in ((np.float64, 1e-8), (np.float32, 1e-4)):
+        X = ctx.rng.normal(size=(10, 40)).astype(dtype)
+        Y = ctx.rng.normal(size=10).astype(dtype)
+        W = expect_shape(ctx.student.fit_linear_closed_form(X, Y), (40,), what="W").astype(float)
+        expect_close(
+            X.astype(float) @ W,
+            Y,
+            what=f"X @ W for X, Y of dtype {dtype.__name__} (with m > n and ridge = 0 the solution interpolates the data)",
+            rtol=max(tol, 1e-6),
+            atol=tol,
+        )
 
 
 @check("1.5", points=2, category="correctness")
@@ -579,10 +619,9 @@ def check_least_squares_when_n_exceeds_m(ctx: CheckContext) -> None:
 @check("1.5", points=1, category="shape", requires=check_closed_form_square_system)
 def check_closed_form_output_shapes(ctx: CheckContext) -> None:
     X = ctx.rng.normal(size=(6, 9))
-    W = ctx.student.fit_linear_closed_form(X, ctx.rng.normal(size=6))
-    expect_shape(W, (9,), what="W for Y of shape (6,)")
-    W = ctx.student.fit_linear_closed_form(X, ctx.rng.normal(size=(6, 4)), ridge=1.0)
-    expect_shape(W, (9, 4), what="W for Y of shape (6, 4)")
+    for shape, ridge in (((6,), 0.0), ((6, 4), 1.0), ((6, 1), 0.0), ((6, 1), 1.0)):
+        W = ctx.student.fit_linear_closed_form(X, ctx.rng.normal(size=shape), ridge=ridge)
+        expect_shape(W, (9, *shape[1:]), what=f"W for Y of shape {shape}, ridge = {ridge}")
 
 
 @check("1.5", points=2, category="performance", timeout=10.0)
@@ -638,9 +677,11 @@ def check_coreset_covers_better_than_random(ctx: CheckContext) -> None:
 
 @check("1.6", points=2, category="correctness")
 def check_coreset_represents_far_groups(ctx: CheckContext) -> None:
+    """On float32 data (the covering check uses float64)."""
     main = ctx.rng.normal(0.0, 1.0, size=(400, 2))
     centres = [np.array([30.0, 0.0]), np.array([-20.0, 25.0]), np.array([0.0, -35.0])]
     X = np.concatenate([main, *(c + ctx.rng.normal(0.0, 0.3, size=(4, 2)) for c in centres)])
+    X = X.astype(np.float32)
     indices = expect_indices(ctx.student.select_coreset(X, 8, seed=1), n=len(X), k=8)
     for number in range(1, len(centres) + 1):
         group = np.arange(400 + 4 * (number - 1), 400 + 4 * number)

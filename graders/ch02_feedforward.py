@@ -179,42 +179,44 @@ def check_power_mlp_nonlinearity_between_layers(ctx: CheckContext) -> None:
 
 @check("2.1", points=1, category="stability", requires=check_power_mlp_linear_widths_in_order)
 def check_power_mlp_rejects_bad_sizes(ctx: CheckContext) -> None:
-    expect_raises("ValueError", ctx.student.make_power_mlp, 4, 0, 2, 3)
-    expect_raises("ValueError", ctx.student.make_power_mlp, 4, 2, 0, 3)
+    for n, k in ((0, 2), (2, 0), (-1, 2), (2, -3)):
+        expect_raises("ValueError", ctx.student.make_power_mlp, 4, n, k, 3)
 
 
 # ---------------------------------------------------------------------------------------------
 # 2.2 PCA as nn.Linear
 
 
-def _pca_case(seed: int, n: int, m: int, components: int, whiten: bool) -> tuple:
+def _pca_case(seed: int, n: int, m: int, components: int, whiten: bool, dtype=np.float64) -> tuple:
+    """A PCA fitted on data of the given dtype (its attributes have that dtype too)."""
     from sklearn.decomposition import PCA
 
     rng = np.random.default_rng(seed)
     scales = np.geomspace(5.0, 0.2, m)
-    X = rng.normal(size=(n, m)) * scales + rng.normal(0.0, 10.0, size=m)
+    X = (rng.normal(size=(n, m)) * scales + rng.normal(0.0, 10.0, size=m)).astype(dtype)
     pca = PCA(n_components=components, whiten=whiten, svd_solver="full").fit(X)
     X_new = rng.normal(size=(11, m)) * scales + rng.normal(0.0, 10.0, size=m)
-    return pca, X_new, pca.transform(X_new)
+    return pca, X_new, pca.transform(X_new.astype(dtype)).astype(float)
 
 
 def _pca_matches(ctx: CheckContext, whiten: bool) -> None:
     def prop(case: tuple[int, int, int, int]) -> None:
         seed, n, m, components = (*case[:3], min(case[1:]))
-        pca, X_new, want = _pca_case(seed, n, m, components, whiten)
-        layer = ctx.student.pca_to_linear(pca)
-        call = f"pca_to_linear(PCA(n_components={components}, whiten={whiten}) fitted on X of shape ({n}, {m}))"
-        expect_close(
-            layer(torch.as_tensor(X_new, dtype=torch.float32)),
-            want,
-            what="layer(X_new)",
-            context=Text(
-                en=f"{call}: layer(X_new) must equal pca.transform(X_new)",
-                pt=f"{call}: layer(X_new) deve ser igual a pca.transform(X_new)",
-            ),
-            rtol=1e-3,
-            atol=2e-4 * max(1.0, float(np.abs(want).max())),
-        )
+        for dtype in (np.float64, np.float32):
+            pca, X_new, want = _pca_case(seed, n, m, components, whiten, dtype)
+            layer = ctx.student.pca_to_linear(pca)
+            call = f"pca_to_linear(PCA(n_components={components}, whiten={whiten}) fitted on {dtype.__name__} X of shape ({n}, {m}))"
+            expect_close(
+                layer(torch.as_tensor(X_new, dtype=torch.float32)),
+                want,
+                what="layer(X_new)",
+                context=Text(
+                    en=f"{call}: layer(X_new) must equal pca.transform(X_new)",
+                    pt=f"{call}: layer(X_new) deve ser igual a pca.transform(X_new)",
+                ),
+                rtol=1e-3,
+                atol=2e-4 * max(1.0, float(np.abs(want).max())),
+            )
 
     for_all(
         st.tuples(st.integers(0, 1000), st.integers(8, 40), st.integers(2, 9), st.integers(1, 5)),
@@ -255,8 +257,10 @@ def check_pca_to_linear_is_linear_layer(ctx: CheckContext) -> None:
 X_MEMORIZE = np.random.default_rng(1234).normal(size=(N_SAMPLES, N_FEATURES))
 
 
-def _memorize(ctx: CheckContext, seed: int = 7) -> tuple[object, np.ndarray, str]:
-    model, labels = ctx.student.memorize_random_labels(X_MEMORIZE, N_CLASSES, seed)
+def _memorize(
+    ctx: CheckContext, seed: int = 7, n_classes: int = N_CLASSES, X: np.ndarray = X_MEMORIZE
+) -> tuple[object, np.ndarray, str]:
+    model, labels = ctx.student.memorize_random_labels(X, n_classes, seed)
     return model, as_array(labels).astype(np.int64), ctx.student.last_call
 
 
@@ -272,19 +276,21 @@ def _predict(model: object, X: np.ndarray, call: str) -> np.ndarray:
 
 @check("2.3", points=1, category="correctness")
 def check_random_labels_are_valid(ctx: CheckContext) -> None:
-    """The labels are spread uniformly over 0..n_classes-1 (none outside it)."""
-    _, labels, call = _memorize(ctx)
-    inside = (labels >= 0) & (labels < N_CLASSES)
-    counts = np.bincount(labels[inside], minlength=N_CLASSES)
-    expect(
-        inside.all() and np.all(np.abs(counts / (N_SAMPLES / N_CLASSES) - 1) < 0.5),
-        en="{call}: labels should be drawn uniformly from 0..{last}; counts per class are {counts}, and {out} labels lie outside that range.",
-        pt="{call}: os rótulos deveriam ser sorteados uniformemente em 0..{last}; as contagens por classe são {counts}, e {out} rótulos estão fora desse intervalo.",
-        call=call,
-        last=N_CLASSES - 1,
-        counts=counts.tolist(),
-        out=int((~inside).sum()),
-    )
+    """The labels are spread uniformly over 0..n_classes-1 (none outside it; each class count
+    within 50% of n / n_classes), for n_classes = 4 and 2."""
+    for n_classes in (N_CLASSES, 2):
+        _, labels, call = _memorize(ctx, n_classes=n_classes)
+        inside = (labels >= 0) & (labels < n_classes)
+        counts = np.bincount(labels[inside], minlength=n_classes)
+        expect(
+            inside.all() and np.all(np.abs(counts / (N_SAMPLES / n_classes) - 1) < 0.5),
+            en="{call}: labels should be drawn uniformly from 0..{last}; counts per class are {counts}, and {out} labels lie outside that range.",
+            pt="{call}: os rótulos deveriam ser sorteados uniformemente em 0..{last}; as contagens por classe são {counts}, e {out} rótulos estão fora desse intervalo.",
+            call=call,
+            last=n_classes - 1,
+            counts=counts.tolist(),
+            out=int((~inside).sum()),
+        )
 
 
 @check("2.3", points=3, category="behaviour", requires=check_random_labels_are_valid)
@@ -336,13 +342,21 @@ def check_model_is_overparameterised(ctx: CheckContext) -> None:
 
 @check("2.3", points=1, category="correctness", requires=check_model_memorises_training_set)
 def check_random_labels_depend_only_on_seed(ctx: CheckContext) -> None:
+    """Same seed, same labels, also for another X of the same shape; another seed, other labels."""
     _, first, call = _memorize(ctx, seed=7)
     _, again, _ = _memorize(ctx, seed=7)
+    _, other_X, _ = _memorize(ctx, seed=7, X=np.random.default_rng(5).normal(size=X_MEMORIZE.shape))
     _, other, _ = _memorize(ctx, seed=8)
     expect(
         np.array_equal(first, again),
         en="{call}: two calls with the same seed drew different labels; seed your random generator with `seed`.",
         pt="{call}: duas chamadas com a mesma semente sortearam rótulos diferentes; inicialize seu gerador com `seed`.",
+        call=call,
+    )
+    expect(
+        np.array_equal(first, other_X),
+        en="{call}: the same seed with another X of the same shape drew different labels; the labels must depend on `seed` only, not on the values of X.",
+        pt="{call}: a mesma semente com outro X da mesma forma sorteou rótulos diferentes; os rótulos devem depender só de `seed`, não dos valores de X.",
         call=call,
     )
     expect(

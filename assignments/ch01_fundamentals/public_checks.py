@@ -138,4 +138,5 @@ def check_closed_form_square_system(ctx: CheckContext) -> None:
 @check("1.6", points=1, category="correctness", hidden=False)
 def check_coreset_returns_k_distinct_indices(ctx: CheckContext) -> None:
     X = np.random.default_rng(0).normal(size=(50, 3))
-    expect_indices(ctx.student.select_coreset(X, 7, seed=0), n=50, k=7)
+    for k in (7, 1):
+        expect_indices(ctx.student.select_coreset(X, k, seed=0), n=50, k=k)

@@ -2,66 +2,52 @@
 # Run them with:  grade check ch03_hyperparameters ch03_hyperparameters.py
 """Grader for ch03_hyperparameters (PCS 5022, chapter 3: basic hyperparameters).
 
-Everything that must run around the student's code (autograd switched off, gradients, training of
-judge-designed models, checkpoint round trips, a recording ``evaluate``) lives in
-``harness/probes/ch03_hyperparameters.py`` and is shipped into the worker with ``ctx.student.put``;
-only plain data and handles come back, and every verdict is computed here. Invariance, side-effect,
-stability and shape properties are assessed only once the function computes the right thing
-(``requires=``), or once a presupposition tested on the spot holds (the loss is lower when the
-logits favour the target; the activation gives one output per input value; the scheduler changes
-the rate).
+Probes that run around the student's code (autograd off, gradients, judge-designed training,
+checkpoint round trips, a recording ``evaluate``) are in ``harness/probes/ch03_hyperparameters.py``;
+every verdict is computed here from plain data and handles. A property that presupposes a working
+function ``requires=`` its correctness check or tests a presupposition on the spot (the loss prefers
+the target; phi is a function of its input; the schedule is deterministic and bounded).
 
 Requirement of the README -> checks, each over every input the README admits:
-
-3.1 (all three functions: float32 and float64 inputs; one sample and several; one feature and
-several; for y = 2(a - b) + c also 0-d inputs and size-1 dimensions)
-- backward of y = 2(a - b) + c, shaped like its input -> check_grad_combination_known_values,
+3.1 [float32 and float64; one sample and several; one feature and several; 0-d, size-1 dims]
+- y = 2(a - b) + c, gradients shaped like the inputs: check_grad_combination_known_values,
   check_grad_combination_matches_autograd
-- backward of y = x^T w + b (x (n, d), w (d,), b 0-d), shaped like its input ->
-  check_grad_linear_known_values, check_grad_linear_matches_autograd
-- backward of y = (x - mu) / sigma * gamma + delta, shaped like its input, shared inputs summed
-  over the rows -> check_grad_normalization_input, check_grad_normalization_statistics,
-  check_grad_normalization_affine
-- no autograd, called inside torch.no_grad() -> check_grad_combination_without_autograd,
-  check_grad_linear_without_autograd, check_grad_normalization_without_autograd
-3.3 (SGD with one param group and with two of different initial rates; total_steps 1 to 100)
-- runs as optimizer.step(); scheduler.step() -> check_scheduler_runs_with_optimizer
-- not constant over total_steps steps, in every param group -> check_scheduler_is_not_constant
-- a subclass of LRScheduler -> check_scheduler_subclasses_lr_scheduler
-- finite, strictly positive rates at every step, before and beyond total_steps ->
-  check_scheduler_rates_finite_and_positive
-- state_dict round trip: resumed at every step of the planned horizon and beyond, the same rates
-  follow -> check_scheduler_state_dict_round_trip
-3.4 (float32 and float64 inputs; one sample and a batch; 0-d to 4-d and empty inputs)
-- keeps shape and dtype -> check_activation_preserves_shape_public, check_activation_shape_and_dtype
-- elementwise, the same phi everywhere -> check_activation_is_elementwise,
-  check_activation_same_function_everywhere
-- finite values and gradients on extreme float32 inputs -> check_activation_finite_on_extreme_inputs
-- nonlinear; not a built-in activation (grid on [-6, 6]) -> check_activation_is_nonlinear,
-  check_activation_is_not_builtin
-- deterministic in eval() mode -> check_activation_deterministic_in_eval
-- a small MLP beats a linear model on circles: test accuracy >= 0.90, no points at chance ->
-  check_activation_mlp_beats_linear
-3.5 (float32 and float64 logits; one sample and several; targets that do and do not cover every
-class; 2 to 10 classes)
-- a 0-d floating tensor -> check_loss_returns_scalar_public, check_loss_is_scalar
-- finite value and gradient on extreme logits -> check_loss_finite_on_extreme_logits
-- finite, non-zero gradient -> check_loss_gradient_finite_and_nonzero
-- decreases as the correct logit grows -> check_loss_decreases_with_true_logit
-- increases as a wrong logit grows -> check_loss_increases_with_wrong_logit
-- trains a linear classifier on digits to >= 0.80 test accuracy (chance 0.10) ->
-  check_loss_trains_classifier
-3.6 (spaces of 1, 3, 4 and 5 axes, an axis with a single value; surfaces over 3 and 4
-hyperparameters)
-- every combination of the product, one result each -> check_grid_search_small_space_public,
+- y = x^T w + b: check_grad_linear_known_values, check_grad_linear_matches_autograd
+- y = (x - mu) / sigma * gamma + delta, shared inputs summed over the rows:
+  check_grad_normalization_input, check_grad_normalization_statistics, check_grad_normalization_affine
+- no autograd, inside torch.no_grad(): check_grad_{combination,linear,normalization}_without_autograd
+3.3 [SGD with one param group and with two of different initial rates; total_steps 1 to 100]
+- runs as optimizer.step(); scheduler.step(): check_scheduler_runs_with_optimizer
+- not constant over total_steps, in every group: check_scheduler_is_not_constant
+- each group's rate from its own initial rate: check_scheduler_groups_follow_their_own_rates
+- a subclass of LRScheduler: check_scheduler_subclasses_lr_scheduler
+- finite, > 0 at every step, before and beyond total_steps: check_scheduler_rates_finite_and_positive
+- checkpoint at every step of the horizon and beyond, resumed: check_scheduler_state_dict_round_trip
+3.4 [float32 and float64; one sample and a batch; 0-d to 4-d and empty inputs]
+- keeps shape and dtype: check_activation_preserves_shape_public, check_activation_shape_and_dtype
+- elementwise, one phi: check_activation_is_elementwise, check_activation_same_function_everywhere
+- finite values and gradients on extreme float32 inputs: check_activation_finite_on_extreme_inputs
+- nonlinear, not a built-in: check_activation_is_nonlinear, check_activation_is_not_builtin
+- deterministic in eval(): check_activation_deterministic_in_eval
+- the judge's MLP reaches test accuracy 0.90 on circles (no points at chance or at the linear
+  model's accuracy): check_activation_mlp_beats_linear
+3.5 [float32 and float64 logits; one sample and several; targets that do and do not cover every
+class; 3 to 10 classes]
+- a 0-d floating tensor: check_loss_returns_scalar_public, check_loss_is_scalar
+- finite value and gradient on extreme logits: check_loss_finite_on_extreme_logits
+- finite, non-zero gradient: check_loss_gradient_finite_and_nonzero
+- down as the correct logit grows: check_loss_decreases_with_true_logit
+- up as a wrong logit grows: check_loss_increases_with_wrong_logit
+- trains nn.Linear on digits to test accuracy 0.80 (chance 0.10): check_loss_trains_classifier
+3.6 [spaces of 1, 3, 4 and 5 axes, axes with a single value; surfaces over 3 and 4 hyperparameters]
+- each combination once in the results: check_grid_search_small_space_public,
   check_grid_search_covers_full_product
-- each configuration evaluated exactly once -> check_grid_search_evaluates_each_config_once
-- score = what evaluate() returned -> check_grid_search_reports_evaluate_scores
-- space left unchanged -> check_grid_search_leaves_space_unchanged
-- predict(config) -> float -> check_predictor_returns_numbers
-- on held-out configurations, mean squared error <= 0.75 x that of predicting the mean observed
-  score -> check_predictor_beats_mean_on_unseen_configs
-- results left unchanged -> check_predictor_leaves_results_unchanged
+- each configuration evaluated exactly once: check_grid_search_evaluates_each_config_once
+- score = what evaluate() returned: check_grid_search_reports_evaluate_scores
+- space unchanged: check_grid_search_leaves_space_unchanged
+- predict(config) -> float: check_predictor_returns_numbers
+- held-out mean squared error <= 0.75 x the mean's: check_predictor_beats_mean_on_unseen_configs
+- results unchanged: check_predictor_leaves_results_unchanged
 """
 
 from __future__ import annotations
@@ -83,6 +69,7 @@ from harness.checks import (
     StudentRaised,
     Text,
     Tuple,
+    as_array,
     assess_only_if,
     check,
     describe,
@@ -147,25 +134,31 @@ def _probe(ctx: CheckContext, probe: object, name: str, doing: Text, *args, **kw
         fail(doing + Text.same(": ") + raised.explain())
 
 
-def _scheduled_rates(ctx: CheckContext, total: int, lrs: tuple[float, ...], steps: int):
-    """Rates (steps + 1, groups) of SGD(param groups at ``lrs``) under optimizer.step(); scheduler.step()."""
-    groups = [{"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in lrs]
-    optimizer = ctx.student.put(torch.optim.SGD(groups, lr=lrs[0], momentum=0.9))
-    scheduler = ctx.student.ProposedScheduler(optimizer, total)
+def _scheduled_rates(ctx: CheckContext, total: int, lrs: tuple, steps: int, runs: int = 1):
+    """Rates (steps + 1, groups) of SGD(param groups at ``lrs``) under optimizer.step();
+    scheduler.step(). With ``runs=2``, not assessed unless a second run gives the same rates and no
+    rate after total_steps exceeds the largest planned one."""
     call = f"ProposedScheduler(SGD with param-group rates {list(lrs)}, total_steps={total})"
-    report = _probe(
-        ctx,
-        probes.run_scheduler,
-        "ProposedScheduler",
-        Text(
-            en=f"{call}: running {steps} steps of optimizer.step(); scheduler.step()",
-            pt=f"{call}: executando {steps} passos de optimizer.step(); scheduler.step()",
-        ),
-        scheduler,
-        optimizer,
-        steps,
+    doing = Text(
+        en=f"{call}: running {steps} steps of optimizer.step(); scheduler.step()",
+        pt=f"{call}: executando {steps} passos de optimizer.step(); scheduler.step()",
     )
-    return np.asarray(report["lrs"], dtype=np.float64), call
+    rates, run = [], probes.run_scheduler
+    for _ in range(runs):
+        groups = [{"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in lrs]
+        optimizer = ctx.student.put(torch.optim.SGD(groups, lr=lrs[0], momentum=0.9))
+        scheduler = ctx.student.ProposedScheduler(optimizer, total)
+        report = _probe(ctx, run, "ProposedScheduler", doing, scheduler, optimizer, steps)
+        rates.append(np.asarray(report["lrs"], dtype=np.float64))
+    planned, beyond = rates[0][: total + 1], rates[0][total + 1 :]
+    assess_only_if(
+        all(np.array_equal(r, rates[0], equal_nan=True) for r in rates)
+        and (runs == 1 or bool(np.all(beyond <= np.max(planned, axis=0) * (1 + 1e-9)))),
+        en="{call} gives different rates in two identical runs, or a rate beyond total_steps above the largest planned one; a policy is a function of the step and the initial rates and does not grow after the plan, so this property is not assessed.",
+        pt="{call} dá taxas diferentes em duas execuções idênticas, ou uma taxa além de total_steps acima da maior planejada; uma política é função do passo e das taxas iniciais e não cresce após o plano, então esta propriedade não é avaliada.",
+        call=call,
+    )
+    return rates[0], call
 
 
 def _varies(rates: np.ndarray) -> bool:
@@ -174,17 +167,17 @@ def _varies(rates: np.ndarray) -> bool:
 
 
 def _expect_positive(rates: np.ndarray, call: str) -> None:
-    bad = ~(np.isfinite(rates) & (rates > 0))
-    if bad.any():
-        step, group = (int(i) for i in np.argwhere(bad)[0])
-        fail(
-            en="{call}: after {step} scheduler steps the learning rate of param group {group} is {value}; it must stay finite and strictly positive at every step, also after total_steps (training may run longer than planned).",
-            pt="{call}: após {step} passos do scheduler a taxa de aprendizado do grupo de parâmetros {group} é {value}; ela deve ser finita e estritamente positiva em todo passo, também após total_steps (o treino pode durar mais que o planejado).",
-            call=call,
-            step=step,
-            group=group,
-            value=float(rates[step, group]),
-        )
+    bad = np.argwhere(~(np.isfinite(rates) & (rates > 0)))
+    step, group = (int(i) for i in bad[0]) if len(bad) else (0, 0)
+    expect(
+        not len(bad),
+        en="{call}: after {step} scheduler steps the learning rate of param group {group} is {value}; it must stay finite and strictly positive at every step, also after total_steps (training may run longer than planned).",
+        pt="{call}: após {step} passos do scheduler a taxa de aprendizado do grupo de parâmetros {group} é {value}; ela deve ser finita e estritamente positiva em todo passo, também após total_steps (o treino pode durar mais que o planejado).",
+        call=call,
+        step=step,
+        group=group,
+        value=float(rates[step, group]),
+    )
 
 
 def _show_key(key: str) -> str:
@@ -193,12 +186,7 @@ def _show_key(key: str) -> str:
 
 
 def _product(space: dict) -> list[dict]:
-    names = list(space)
-    return [dict(zip(names, values)) for values in itertools.product(*space.values())]
-
-
-def _keys(results: list[dict]) -> list[str]:
-    return [probes.config_key(row["config"]) for row in results]
+    return [dict(zip(space, values)) for values in itertools.product(*space.values())]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +218,7 @@ def check_grad_linear_known_values(ctx: CheckContext) -> None:
 @check("3.3", points=1, category="correctness", hidden=False)
 def check_scheduler_runs_with_optimizer(ctx: CheckContext) -> None:
     """ProposedScheduler(SGD(lr=0.1), total_steps=50) runs 50 steps with finite positive rates."""
-    rates, call = _scheduled_rates(ctx, 50, (0.1,), 50)
+    rates, call = _scheduled_rates(ctx, 50, (0.1,), 50, runs=2)
     assess_only_if(
         _varies(rates) or not np.all(np.isfinite(rates) & (rates > 0)),
         en="{call}: the learning rate stays {rate:.6g} for 50 steps; a constant rate is not a schedule, so running with the optimizer is not assessed.",
@@ -259,10 +247,8 @@ def check_activation_preserves_shape_public(ctx: CheckContext) -> None:
 
 def _loss_prefers_target(ctx: CheckContext, logits: torch.Tensor) -> None:
     """Not assessed unless the loss is lower when each target is the top-scoring class."""
-    values = [
-        float(ctx.student.proposed_loss(logits, pick(logits, dim=1)))
-        for pick in (torch.argmax, torch.argmin)
-    ]
+    loss = ctx.student.proposed_loss
+    values = [float(loss(logits, pick(logits, dim=1))) for pick in (torch.argmax, torch.argmin)]
     assess_only_if(
         values[0] < values[1],
         en="proposed_loss gives {good:.6g} when every target is the class with the highest logit and {bad:.6g} when it is the class with the lowest; a loss must be lower when the logits favour the target, so this property is not assessed.",
@@ -291,7 +277,8 @@ def check_grid_search_small_space_public(ctx: CheckContext) -> None:
     """A 2 x 2 x 2 space: eight results, one per configuration."""
     space = {"optimizer": ["sgd", "adam"], "init": ["xavier", "kaiming"], "lr": [0.01, 0.1]}
     table = {probes.config_key(config): float(i) for i, config in enumerate(_product(space))}
-    keys = _keys(ctx.student.grid_search(space, ctx.student.put(probes.RecordingEvaluate(table))))
+    results = ctx.student.grid_search(space, ctx.student.put(probes.RecordingEvaluate(table)))
+    keys = [probes.config_key(row["config"]) for row in results]
     expect(
         sorted(keys) == sorted(table),
         en="{call}: the results hold {got} configurations ({distinct} distinct); expected the 8 combinations of the 2 x 2 x 2 space, each once.",

@@ -13,7 +13,9 @@ def fit_performance_predictor(results, k=4):
         row["config"].setdefault("batch_size", 32)
     configs = [row["config"] for row in results]
     names = sorted(configs[0])
-    categories = {n: sorted({c[n] for c in configs}) for n in names if isinstance(configs[0][n], str)}
+    categories = {
+        n: sorted({c[n] for c in configs}) for n in names if isinstance(configs[0][n], str)
+    }
 
     def encode(config):
         config = {"batch_size": 32, **config}
