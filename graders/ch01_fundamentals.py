@@ -5,6 +5,35 @@ Public checks (outside the HIDDEN regions) are released to students in
 Every check names one property; invariance, side-effect, stability, shape and determinism checks
 ``requires=`` a correctness check of the same function, so a function that computes nothing
 earns nothing.
+# BEGIN HIDDEN
+
+Requirement of the statement (README) -> checks (``check_`` prefix dropped); float32 and float64
+arrays wherever arrays are admitted:
+1.1 mean/population std of X_train only, applied to both -> standardize_small_example,
+    standardize_matches_reference (m = 1 too), train_output_ignores_test_set,
+    test_rows_are_independent, single_test_row, float32_inputs
+1.1 constant column centred, not scaled (std a rounding residue) -> constant_column_is_centred_not_scaled
+1.1 inputs not modified -> standardize_leaves_inputs_untouched
+1.1 accuracies in [0, 1], one above 0.5 -> leakage_experiment_structure; discussion: rubric
+1.2 "global_mean" (m,) -> class_statistics_small_example, global_mean_with_imbalanced_classes
+1.2 "class_means" (k, m) in np.unique order, any integer labels -> class_means_follow_unique_label_order
+1.2 "farthest_index" (k,) rows of X -> farthest_index_points_into_X (classes of one sample)
+1.2 shapes, k = 1 and m = 1 included -> class_statistics_shapes
+1.3 m = 2: the data itself -> project_2d_keeps_two_feature_data
+1.3 m > 2: PC scores, signs free -> project_2d_small_example, project_2d_principal_scores
+1.3 (n, 2) -> project_2d_shapes
+1.4 a Figure -> plot_returns_figure; samples at project_2d coordinates -> plot_draws_projected_samples
+1.4 global and class means marked -> plot_marks_global_and_class_means; colours: TA (figure attached)
+1.5 ridge = 0, m > n: interpolating, minimum norm -> interpolates_when_m_exceeds_n, minimum_norm_solution
+1.5 ridge = 0, n >= m: least squares -> closed_form_square_system, least_squares_when_n_exceeds_m
+1.5 ridge > 0 -> ridge_solution; closed form, no intercept: the 1e-6 tolerances of the above
+1.5 W (m,) or (m, t), t = 1 too -> closed_form_output_shapes
+1.5 fast for m >> n (n = 60, m = 30 000: < 10 s a fit) -> wide_problem_within_budget
+1.6 k distinct row indices, k = 1 and k = n -> coreset_returns_k_distinct_indices, coreset_k_equal_to_n
+1.6 covers (radius <= 90% of random subsets) -> coreset_covers_better_than_random
+1.6 small far-away groups represented -> coreset_represents_far_groups
+1.6 depends only on seed -> coreset_deterministic_per_seed; k > n: coreset_k_too_large_raises
+# END HIDDEN
 """
 
 from __future__ import annotations
@@ -332,8 +361,7 @@ def _labelled_data(
     return X[order].astype(dtype), y[order]
 
 
-def _tolerances(dtype: type) -> dict[str, float]:
-    return {"rtol": 1e-7, "atol": 1e-9} if dtype == np.float64 else {"rtol": 1e-5, "atol": 1e-5}
+TOLERANCES = {np.float64: {"rtol": 1e-7, "atol": 1e-9}, np.float32: {"rtol": 1e-5, "atol": 1e-5}}
 
 
 @check("1.2", points=1, category="shape", requires=check_class_statistics_small_example)
@@ -357,7 +385,7 @@ def check_class_means_follow_unique_label_order(ctx: CheckContext) -> None:
         want = np.stack([X[y == c].astype(float).mean(axis=0) for c in np.unique(y)])
         order = np.unique(y).tolist()
         what = f'"class_means" (X of dtype {dtype.__name__}; rows in the order of np.unique(y) = {order})'
-        expect_close(got, want, what=what, **_tolerances(dtype))
+        expect_close(got, want, what=what, **TOLERANCES[dtype])
 
 
 @check("1.2", points=1, category="correctness")
@@ -369,7 +397,7 @@ def check_global_mean_with_imbalanced_classes(ctx: CheckContext) -> None:
             ctx.student.class_statistics(X, y)["global_mean"],
             X.astype(float).mean(axis=0),
             what=f'"global_mean" (X of dtype {dtype.__name__}; mean of all samples, not the mean of the class means)',
-            **_tolerances(dtype),
+            **TOLERANCES[dtype],
         )
 
 
@@ -410,7 +438,7 @@ def check_farthest_index_points_into_X(ctx: CheckContext) -> None:
                 )
             distance = np.linalg.norm(X[index] - X[rows].mean(axis=0))
             expect(
-                distance >= distances.max() * (1 - _tolerances(dtype)["rtol"]) - 1e-9,
+                distance >= distances.max() * (1 - TOLERANCES[dtype]["rtol"]) - 1e-9,
                 en="{call}: row {index} is at distance {d:.4g} from the mean of class {label}, but row {best} is farther ({best_d:.4g}).",
                 pt="{call}: a linha {index} está a distância {d:.4g} da média da classe {label}, mas a linha {best} está mais longe ({best_d:.4g}).",
                 call=call,
@@ -472,7 +500,7 @@ def check_project_2d_shapes(ctx: CheckContext) -> None:
         )
 
 
-def _plot_misses(ctx: CheckContext, targets_of, attach: bool = False, dtype=np.float64):
+def _plot_misses(ctx: CheckContext, targets_of, attach: bool = False) -> tuple | None:
     """Plot three shifted classes; None when the figure draws a point at every target (names ->
     projected points) in the coordinates of some projection, each axis up to its sign; else
     (the call, the fewest targets missed, the first of them)."""
@@ -480,7 +508,6 @@ def _plot_misses(ctx: CheckContext, targets_of, attach: bool = False, dtype=np.f
     y = np.repeat([0, 1, 2], [20, 15, 10])
     X[y == 1] += 8.0
     X[y == 2] -= 6.0
-    X = X.astype(dtype)
     figure = ctx.student.plot_feature_space(X, y)
     call = ctx.student.last_call
     if attach:
@@ -538,9 +565,8 @@ def check_plot_marks_global_and_class_means(ctx: CheckContext) -> None:
 
 @check("1.4", points=1, category="correctness")
 def check_plot_draws_projected_samples(ctx: CheckContext) -> None:
-    """Every sample is drawn at its project_2d coordinates (each axis up to its sign); float32 X
-    (the means are checked on float64 X)."""
-    missed = _plot_misses(ctx, lambda projected, y: dict(enumerate(projected)), dtype=np.float32)
+    """Every sample is drawn at its project_2d coordinates (each axis up to its sign)."""
+    missed = _plot_misses(ctx, lambda projected, y: dict(enumerate(projected)))
     if missed:
         fail(
             en="{call}: the figure draws no point at {count} of the 45 samples (rows {rows} of X; e.g. row {first} belongs at {example}, in the coordinates of project_2d). Draw every sample at its project_2d coordinates.",

@@ -82,23 +82,23 @@ def pca_to_linear(pca) -> nn.Linear:
 # ## 2.3 Memorizando rótulos aleatórios / Memorising random labels
 #
 # **PT.** Modelos superparametrizados conseguem classificar dados com rótulos aleatórios (Zhang et
-# al., ICLR 2017). Escreva `memorize_random_labels(X, n_classes, seed)`: sorteie rótulos uniformes
-# em `0..n_classes-1` (cada classe com n/n_classes amostras, ±50%), independentes de `X` (só
-# dependem de `seed`: a mesma semente dá os mesmos rótulos para qualquer `X` da mesma forma;
-# classificadores treinados em parte de `(X, y_aleatorio)` devem acertar no máximo 0,15 acima do
-# acaso no resto), treine um MLP com mais parâmetros que amostras até memorizá-los e devolva
-# `(modelo, y_aleatorio)`, o modelo em modo eval (a predição de uma amostra não pode depender das
-# outras amostras do lote). O corretor mede a acurácia de treino ele mesmo: nota cheia a partir de
-# 0,95, nenhuma em 0,5 ou menos, linear entre os dois. Discuta: é uma propriedade boa ou ruim?
-# (parte escrita)
+# al., ICLR 2017). Escreva `memorize_random_labels(X, n_classes, seed)` (`X` em float64 ou float32):
+# sorteie rótulos uniformes em `0..n_classes-1` (cada classe com n/n_classes amostras, ±50%),
+# independentes de `X` (só dependem de `seed`: a mesma semente dá os mesmos rótulos para qualquer
+# `X` da mesma forma; classificadores treinados em parte de `(X, y_aleatorio)` devem acertar no
+# máximo 0,15 acima do acaso no resto), treine um MLP com mais parâmetros que amostras até
+# memorizá-los e devolva `(modelo, y_aleatorio)`, o modelo em modo eval (a predição de uma amostra
+# não pode depender das outras amostras do lote). O corretor mede a acurácia de treino ele mesmo:
+# nota cheia a partir de 0,95, nenhuma em 0,5 ou menos, linear entre os dois. Discuta: é uma
+# propriedade boa ou ruim? (parte escrita)
 #
 # **EN.** Over-parameterised models can fit randomly labelled data (Zhang et al., ICLR 2017). Write
-# `memorize_random_labels(X, n_classes, seed)`: draw labels uniformly from `0..n_classes-1` (each
-# class gets n/n_classes samples, ±50%), independent of `X` (they depend only on `seed`: the same
-# seed gives the same labels for any `X` of the same shape; classifiers trained on part of
-# `(X, y_random)` must score at most 0.15 above chance on the rest), train an MLP with more
-# parameters than samples until it memorises them, and return `(model, y_random)`, the model in eval
-# mode (a sample's prediction must not depend on the other samples of the batch). The grader
+# `memorize_random_labels(X, n_classes, seed)` (`X` float64 or float32): draw labels uniformly from
+# `0..n_classes-1` (each class gets n/n_classes samples, ±50%), independent of `X` (they depend only
+# on `seed`: the same seed gives the same labels for any `X` of the same shape; classifiers trained
+# on part of `(X, y_random)` must score at most 0.15 above chance on the rest), train an MLP with
+# more parameters than samples until it memorises them, and return `(model, y_random)`, the model in
+# eval mode (a sample's prediction must not depend on the other samples of the batch). The grader
 # measures training accuracy itself: full points from 0.95, none at 0.5 or below, linear in between.
 # Discuss: is this a good or a bad property? (written part)
 

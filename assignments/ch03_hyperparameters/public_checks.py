@@ -7,47 +7,7 @@ checkpoint round trips, a recording ``evaluate``) are in ``harness/probes/ch03_h
 every verdict is computed here from plain data and handles. A property that presupposes a working
 function ``requires=`` its correctness check or tests a presupposition on the spot (the loss prefers
 the target; phi is a function of its input; the schedule is deterministic and bounded).
-
-Requirement of the README -> checks, each over every input the README admits:
-3.1 [float32 and float64; one sample and several; one feature and several; 0-d, size-1 dims]
-- y = 2(a - b) + c, gradients shaped like the inputs: check_grad_combination_known_values,
-  check_grad_combination_matches_autograd
-- y = x^T w + b: check_grad_linear_known_values, check_grad_linear_matches_autograd
-- y = (x - mu) / sigma * gamma + delta, shared inputs summed over the rows:
-  check_grad_normalization_input, check_grad_normalization_statistics, check_grad_normalization_affine
-- no autograd, inside torch.no_grad(): check_grad_{combination,linear,normalization}_without_autograd
-3.3 [SGD with one param group and with two of different initial rates; total_steps 1 to 100]
-- runs as optimizer.step(); scheduler.step(): check_scheduler_runs_with_optimizer
-- not constant over total_steps, in every group: check_scheduler_is_not_constant
-- each group's rate from its own initial rate: check_scheduler_groups_follow_their_own_rates
-- a subclass of LRScheduler: check_scheduler_subclasses_lr_scheduler
-- finite, > 0 at every step, before and beyond total_steps: check_scheduler_rates_finite_and_positive
-- checkpoint at every step of the horizon and beyond, resumed: check_scheduler_state_dict_round_trip
-3.4 [float32 and float64; one sample and a batch; 0-d to 4-d and empty inputs]
-- keeps shape and dtype: check_activation_preserves_shape_public, check_activation_shape_and_dtype
-- elementwise, one phi: check_activation_is_elementwise, check_activation_same_function_everywhere
-- finite values and gradients on extreme float32 inputs: check_activation_finite_on_extreme_inputs
-- nonlinear, not a built-in: check_activation_is_nonlinear, check_activation_is_not_builtin
-- deterministic in eval(): check_activation_deterministic_in_eval
-- the judge's MLP reaches test accuracy 0.90 on circles (no points at chance or at the linear
-  model's accuracy): check_activation_mlp_beats_linear
-3.5 [float32 and float64 logits; one sample and several; targets that do and do not cover every
-class; 3 to 10 classes]
-- a 0-d floating tensor: check_loss_returns_scalar_public, check_loss_is_scalar
-- finite value and gradient on extreme logits: check_loss_finite_on_extreme_logits
-- finite, non-zero gradient: check_loss_gradient_finite_and_nonzero
-- down as the correct logit grows: check_loss_decreases_with_true_logit
-- up as a wrong logit grows: check_loss_increases_with_wrong_logit
-- trains nn.Linear on digits to test accuracy 0.80 (chance 0.10): check_loss_trains_classifier
-3.6 [spaces of 1, 3, 4 and 5 axes, axes with a single value; surfaces over 3 and 4 hyperparameters]
-- each combination once in the results: check_grid_search_small_space_public,
-  check_grid_search_covers_full_product
-- each configuration evaluated exactly once: check_grid_search_evaluates_each_config_once
-- score = what evaluate() returned: check_grid_search_reports_evaluate_scores
-- space unchanged: check_grid_search_leaves_space_unchanged
-- predict(config) -> float: check_predictor_returns_numbers
-- held-out mean squared error <= 0.75 x the mean's: check_predictor_beats_mean_on_unseen_configs
-- results unchanged: check_predictor_leaves_results_unchanged
+The requirement -> checks list is at the top of the hidden part (it names hidden checks).
 """
 
 from __future__ import annotations

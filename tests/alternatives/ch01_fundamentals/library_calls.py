@@ -74,7 +74,8 @@ def fit_linear_closed_form(X, Y, ridge=0.0):
         return np.linalg.lstsq(np.asarray(X, float), np.asarray(Y, float), rcond=None)[0]
     from sklearn.linear_model import Ridge
 
-    return Ridge(alpha=ridge, fit_intercept=False, solver="cholesky").fit(X, Y).coef_.T
+    coef = Ridge(alpha=ridge, fit_intercept=False, solver="cholesky").fit(X, Y).coef_.T
+    return coef.reshape(np.shape(X)[1], *np.shape(Y)[1:])  # Ridge ravels a single target
 
 
 def select_coreset(X, k, seed=0):
