@@ -242,6 +242,10 @@ CHECK_SUMMARY = Text(
 CHECK_NOT_LOADED = Text(
     en="Your file could not be loaded:", pt="Seu arquivo não pôde ser carregado:"
 )
+CHECK_BLANK_ANSWERS = Text(
+    en="Written answers still empty (a TA scores them): {items}",
+    pt="Respostas escritas ainda vazias (um monitor as avalia): {items}",
+)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -267,6 +271,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     if result.errors:
         print(_say(CHECK_NOT_LOADED, lang))
         print(textwrap.indent(result.errors.render(lang), "    "))
+    for problem in result.cell_problems:  # notebook cells skipped while loading
+        print(textwrap.indent(textwrap.fill(problem.render(lang), 96), "  ! "))
+    blank = [r for r in result.rubric if r.answer is not None and r.answer.state != "answered"]
+    if blank:
+        print(
+            _say(
+                CHECK_BLANK_ANSWERS,
+                lang,
+                items=", ".join(f"{r.name} ({r.exercise})" for r in blank),
+            )
+        )
     for c in result.checks:
         mark = "PASS" if c.passed else "FAIL"
         print(f"  [{mark}] {c.exercise} {c.name} ({c.points:g}/{c.max_points:g})")

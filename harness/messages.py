@@ -114,6 +114,9 @@ SKIPPED_AFTER_IMPORT_FAILURE = Text(
 
 # -- check outcomes -------------------------------------------------------------------------------------
 PASSED = Text(en="Passed.", pt="Passou.")
+ALSO_FOUND = Text(
+    en=" What this check found: {found}", pt=" O que esta verificação encontrou: {found}"
+)
 REQUIREMENT_FAILED = Text(
     en="this property is only evidence when the function also computes the right thing, and {check} did not pass.",
     pt="esta propriedade só é evidência quando a função também calcula o resultado certo, e {check} não passou.",

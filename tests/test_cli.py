@@ -145,8 +145,10 @@ def test_grade_check_exit_status_and_language(
     solution.write_text(reference_text("ch01_fundamentals"))
     code, stdout, _ = run(capsys, "check", "ch01_fundamentals", str(solution), "--lang", "en")
     assert code == 0 and "public checks passed" in stdout and "[FAIL]" not in stdout
+    assert "Written answers still empty" not in stdout  # the reference holds model answers
     code, stdout, _ = run(capsys, "check", "ch01_fundamentals", str(STUB))
     assert code == 1 and "[FAIL]" in stdout and "ainda não foi implementada" in stdout
+    assert "Respostas escritas ainda vazias" in stdout and "leakage_discussion (1.1)" in stdout
     broken = tmp_path / "broken.py"
     broken.write_text("def f(:\n")
     code, stdout, _ = run(capsys, "check", "ch01_fundamentals", str(broken), "--lang", "en")

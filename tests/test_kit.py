@@ -258,3 +258,25 @@ def test_import_layering_has_no_circle_and_no_upward_import() -> None:
 
     circles = sorted(name for name in modules if name in reach(name) and "judge" in name)
     assert not circles, f"import circles through {circles}"
+
+
+@pytest.mark.slow
+def test_a_check_not_assessed_earns_nothing_but_still_says_what_it_found(judge) -> None:
+    from harness.judge.runner import grade_source_text
+    from tests.support import reference_text
+
+    leaky = reference_text("ch01_fundamentals") + (
+        "\n\ndef standardize_without_leakage(X_train, X_test):\n"
+        "    X = np.concatenate([X_train, X_test])\n"
+        "    scale = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)\n"
+        "    return (X_train - X.mean(axis=0)) / scale, (X_test - X.mean(axis=0)) / scale\n"
+    )
+    result = grade_source_text(judge, "ch01_fundamentals", leaky)
+    checks = {c.name: c for c in result.checks}
+    assert not checks["check_standardize_matches_reference"].passed
+    leak = checks["check_train_output_ignores_test_set"]
+    assert leak.points == 0 and not leak.passed
+    assert leak.messages.en.startswith("Not assessed: ")
+    assert "check_standardize_matches_reference" in leak.messages.en
+    assert "What this check found" in leak.messages.en and "leaked" in leak.messages.en
+    assert "O que esta verificação encontrou" in leak.messages.pt_BR

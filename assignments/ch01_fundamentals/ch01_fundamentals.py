@@ -126,14 +126,14 @@ def plot_feature_space(X: np.ndarray, y: np.ndarray):
 # **PT.** A solução analítica $(X^T X)^{-1} X^T Y$ falha quando há mais atributos (m) que amostras
 # (n). Escreva `fit_linear_closed_form(X, Y, ridge=0.0)` **sem** otimização iterativa (nada de
 # gradiente descendente), sem intercepto, que funcione para m > n: com `ridge = 0`, a solução
-# interpolante de menor norma; com `ridge > 0`, a solução ridge. `Y` pode ser (n,) ou (n, t), t ≥ 1,
+# interpolante de menor norma; com `ridge > 0`, a solução ridge. `Y` pode ser (n,) ou (n, t),
 # e `W` tem forma (m,) ou (m, t). Deve ser rápida mesmo com m muito maior que n: com n = 60 e
 # m = 30 000, cada ajuste (`ridge = 0` e `ridge > 0`) deve levar menos de 10 s.
 #
 # **EN.** The closed form $(X^T X)^{-1} X^T Y$ breaks when there are more features (m) than samples
 # (n). Write `fit_linear_closed_form(X, Y, ridge=0.0)` with **no** iterative optimiser (no gradient
 # descent) and no intercept that works for m > n: with `ridge = 0`, the minimum-norm interpolating
-# solution; with `ridge > 0`, the ridge solution. `Y` is (n,) or (n, t), t >= 1, and `W` is (m,) or
+# solution; with `ridge > 0`, the ridge solution. `Y` is (n,) or (n, t) and `W` is (m,) or
 # (m, t). It must stay fast when m is much larger than n: with n = 60 and m = 30 000, each fit
 # (`ridge = 0` and `ridge > 0`) must take less than 10 s.
 

@@ -211,8 +211,8 @@ class Judge:
                 elif (
                     failed := next((r for r in spec.requires if not passed[r]), None)
                 ) is not None:
-                    result = self._not_run(
-                        spec, NotAssessed(messages.REQUIREMENT_FAILED.format(check=failed)).text
+                    result = self._not_assessed(
+                        self._run_check(grader, spec, session, student), failed
                     )
                 else:
                     result = self._run_check(grader, spec, session, student)
@@ -262,6 +262,22 @@ class Judge:
 
     def _not_run(self, spec: CheckSpec, text: Text) -> CheckResult:
         return self._record(spec, points=0.0, passed=False, text=text, duration=0.0)
+
+    def _not_assessed(self, result: CheckResult, requirement: str) -> CheckResult:
+        """A check whose requirement failed earns nothing; it was still run, so the student also
+        reads what it found (a leak, a modified input) when its own property fails too."""
+        text = NotAssessed(messages.REQUIREMENT_FAILED.format(check=requirement)).text
+        if not result.passed:
+            found = Text(en=result.messages.en, pt=result.messages.pt_BR)
+            text = text + messages.ALSO_FOUND.format(found=found)
+        return result.model_copy(
+            update={
+                "points": 0.0,
+                "passed": False,
+                "message": text.render(self.options.lang),
+                "messages": localized(text),
+            }
+        )
 
     def _record(
         self,
