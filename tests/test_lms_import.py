@@ -530,3 +530,36 @@ def test_module_api(tmp_path: Path) -> None:
 )
 def test_assignment_in_name(filename: str, found: list[str]) -> None:
     assert assignment_in_name(filename, KNOWN) == found
+
+
+@pytest.mark.slow
+def test_the_readme_path_from_lms_download_to_lms_upload(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The instructor's five commands (all but `grade serve`, which the serve tests drive)."""
+    import csv
+
+    reference = (REPO / "reference_solutions" / "ch01_fundamentals.py").read_text()
+    stub = (REPO / "assignments" / "ch01_fundamentals" / "ch01_fundamentals.py").read_text()
+    archive = make_zip(
+        tmp_path / "lista1.zip",
+        [
+            entry("José da Silva_12345_assignsubmission_file_/ch01_fundamentals.py", reference),
+            entry("Ana Souza_777_assignsubmission_file_/CH01_Fundamentals (1).py", stub),
+        ],
+    )
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name,email,moodle_id\njsilva,José da Silva,j@usp.br,12345\n")
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    code, _, _ = run(capsys, "moodle", str(archive), "--to", str(subs), "--roster", str(roster))
+    assert code == 0
+    assert main(["all", str(subs), "--out", str(out), "-j", "1", "--course", str(REPO)]) == 0
+    assert main(["report", str(out)]) == 0
+    assert main(["export", str(out), "--format", "moodle", "--roster", str(roster)]) == 0
+    capsys.readouterr()
+    rows = list(csv.DictReader((out / "exports" / "moodle.csv").open(encoding="utf-8")))
+    by_email = {row.get("Email address", ""): row for row in rows}
+    assert "j@usp.br" in by_email, rows
+    assert len(rows) == 2
+    assert float(by_email["j@usp.br"]["ch01_fundamentals"]) > 0  # the reference's automatic points
+    assert float(by_email[""]["ch01_fundamentals"]) == 0  # the stub, imported under its Moodle id
