@@ -650,6 +650,8 @@ def _closest_builtin(values: np.ndarray) -> tuple[float, str, float, float]:
 
     target = _affine_residual(values)
     norm = float(target @ target)
+    if not (np.isfinite(norm) and norm > 0):  # affine or non-finite: no built-in explains it
+        return 1.0, "", 1.0, 0.0
     grid = torch.as_tensor(GRID, dtype=torch.float64)
     betas, shifts = np.meshgrid(np.geomspace(1 / 8, 8, 19), np.linspace(-3, 3, 13), indexing="ij")
     betas, shifts = betas.ravel(), shifts.ravel()

@@ -224,7 +224,9 @@ def check_freeze_small_model_public(ctx: CheckContext) -> None:
 
 
 def _rotation(ctx: CheckContext, init: dict, state: dict) -> dict[str, float]:
-    return expect_keys(ctx.student.layer_rotation(init, state), list(init), what="the rotations")
+    got = ctx.student.layer_rotation(init, state)  # kit bug: escape a short dict's braces
+    call = ctx.student.last_call.replace("{", "{{").replace("}", "}}")
+    return expect_keys(got, list(init), what="the rotations", context=call)
 
 
 def _oracle(history: list[float], threshold: float, patience: int) -> int | None:
@@ -252,6 +254,15 @@ def _expect_end(
 
 
 # BEGIN HIDDEN
+# Requirement -> checks. 5.1 mean softmax (n, k), rows sum 1: public, matches_mean_of_softmax (1-4
+# members, lists only), single_member; submodules: registers_members, eval_propagates (no .train);
+# huge logits: stable_*; train_ensemble (n_members=3): accuracy >= 0.9. 5.2 exact keys, values in
+# [0, 1] (t = 0, epochs), accuracy > 0.3: structure_public, keys_and_values; seed: deterministic;
+# t outside 0..epochs: rejects_bad_epochs. 5.3 cosine (any shape, float32/64; lists/tuples/dicts by
+# key): confusion_*, predictability_*; sizes/keys differ, all-zero -> ValueError: rejects_* (sizes:
+# confusion only); clamp: in_range_* (not predictability); inputs untouched (tensor/list/dict);
+# critical_period_end: matches_definition (lengths 0-14), inclusive, absolute, short, numpy. 5.4:
+# BatchNorm1d/2d/3d: freeze_only_*, unfreezes_*, keeps_values; BN-only: accuracy >= 0.6, keeps, det.
 import hypothesis.strategies as st  # noqa: E402
 
 from harness.checks import (  # noqa: E402
@@ -625,7 +636,10 @@ def check_gradient_confusion_rejects_zero_vectors(ctx: CheckContext) -> None:
 
 @check("5.3", points=1, category="stability", requires=check_gradient_confusion_matches_cosine)
 def check_gradient_confusion_rejects_mismatched_sizes(ctx: CheckContext) -> None:
-    expect_raises("ValueError", ctx.student.gradient_confusion, _gaussian(1, 5), _gaussian(2, 6))
+    (a, b), confusion = _parameter_like(5), ctx.student.gradient_confusion
+    expect_raises("ValueError", confusion, _gaussian(1, 5), _gaussian(2, 6))
+    expect_raises("ValueError", confusion, a, b[:3])
+    expect_raises("ValueError", confusion, {"w": a[0], "b": a[1]}, {"w": b[0], "c": b[1]})
 
 
 def _quadratic_gradients(
@@ -699,7 +713,7 @@ def check_gradient_predictability_rejects_zero_vectors(ctx: CheckContext) -> Non
 def check_cosine_metrics_leave_inputs_untouched(ctx: CheckContext) -> None:
     a, b = _parameter_like(8)
     for name in ("gradient_confusion", "gradient_predictability"):
-        for args in ((a[0], b[0]), (list(a), list(b))):
+        for args in ((a[0], b[0]), (a, b), (dict(zip("wxyz", a)), dict(zip("wxyz", b)))):
             expect_inputs_untouched(getattr(ctx.student, name), *args)
 
 
@@ -1000,7 +1014,7 @@ def _assess_learned(score: float, call: str) -> None:
 
 @check("5.4", points=2, category="correctness")
 def check_freeze_only_batchnorm_parameters(ctx: CheckContext) -> None:
-    """Nested model with BatchNorm1d/2d, LayerNorm, GroupNorm, a bias-free Linear: only BN trains."""
+    """Nested model with BatchNorm1d/2d/3d, LayerNorm, GroupNorm, a bias-free Linear: only BN trains."""
     torch.manual_seed(1)
     model = nn.Sequential(
         nn.Conv2d(1, 4, 3),
@@ -1012,13 +1026,14 @@ def check_freeze_only_batchnorm_parameters(ctx: CheckContext) -> None:
         nn.Sequential(nn.Linear(16, 8), nn.GroupNorm(2, 8), nn.ReLU()),
         nn.Sequential(nn.Linear(8, 8), nn.BatchNorm1d(8)),
         nn.Linear(8, 3),
+        nn.BatchNorm3d(2),
     )
     got = _trainable(ctx.student.freeze_all_but_batchnorm(model))
-    expected = ["1.bias", "1.weight", "7.1.bias", "7.1.weight"]
+    expected = ["1.bias", "1.weight", "7.1.bias", "7.1.weight", "9.bias", "9.weight"]
     expect(
         got == expected,
-        en="freeze_all_but_batchnorm(<model with Conv2d, BatchNorm2d, LayerNorm, GroupNorm, BatchNorm1d, nested Sequentials>): exactly the BatchNorm parameters {expected} should require grad, got {got}. LayerNorm and GroupNorm are not BatchNorm.",
-        pt="freeze_all_but_batchnorm(<modelo com Conv2d, BatchNorm2d, LayerNorm, GroupNorm, BatchNorm1d, Sequentials aninhados>): exatamente os parâmetros de BatchNorm {expected} deveriam exigir gradiente, obteve {got}. LayerNorm e GroupNorm não são BatchNorm.",
+        en="freeze_all_but_batchnorm(<model with Conv2d, BatchNorm2d, LayerNorm, GroupNorm, BatchNorm1d, BatchNorm3d, nested Sequentials>): exactly the BatchNorm parameters {expected} should require grad, got {got}. LayerNorm and GroupNorm are not BatchNorm.",
+        pt="freeze_all_but_batchnorm(<modelo com Conv2d, BatchNorm2d, LayerNorm, GroupNorm, BatchNorm1d, BatchNorm3d, Sequentials aninhados>): exatamente os parâmetros de BatchNorm {expected} deveriam exigir gradiente, obteve {got}. LayerNorm e GroupNorm não são BatchNorm.",
         expected=expected,
         got=got,
     )

@@ -280,3 +280,15 @@ def test_a_check_not_assessed_earns_nothing_but_still_says_what_it_found(judge) 
     assert "check_standardize_matches_reference" in leak.messages.en
     assert "What this check found" in leak.messages.en and "leaked" in leak.messages.en
     assert "O que esta verificação encontrou" in leak.messages.pt_BR
+
+
+def test_messages_keep_braces_of_the_call_they_name() -> None:
+    from harness.checks import expect_indices, expect_keys
+
+    call = "`f({'same': tensor([1.0])})`"
+    with pytest.raises(CheckFailed) as failed:
+        expect_keys({"a": 1}, ["b"], context=call)
+    assert failed.value.text.en.startswith(call + ": ")
+    with pytest.raises(CheckFailed) as failed:
+        expect_indices(np.array([0, 0]), n=5, k=2, context=call)
+    assert call in failed.value.text.pt and "distintos" in failed.value.text.pt

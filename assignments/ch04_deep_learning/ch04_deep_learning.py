@@ -107,10 +107,11 @@ def measure_latency(model: nn.Module, x: torch.Tensor, repeats: int = 10) -> flo
 # $\mathrm{CKA}(X, Y) = \|Y^T X\|_F^2 / (\|X^T X\|_F \, \|Y^T Y\|_F)$.
 # O CKA vale 1 para representações iguais, é simétrico, invariante a transformações ortogonais, a
 # escala isotrópica e a deslocamentos das colunas, mas **não** a transformações inversíveis
-# quaisquer, e fica em [0, 1]. Calcule em float64 e use a forma no espaço de atributos acima (ela
-# custa O(n p q); não construa matrizes de Gram n x n: o corretor usa n = 20 000). Se `X` e `Y`
-# têm números de linhas diferentes, ou se alguma delas tem variância zero (todas as linhas iguais
-# depois de centralizar), levante `ValueError`.
+# quaisquer, e fica em [0, 1]. Calcule em float64, mesmo quando `X` e `Y` vêm em float32 (o
+# corretor exige erro relativo de no máximo 1e-5), e use a forma no espaço de atributos acima (ela
+# custa O(n p q); não construa matrizes de Gram n x n: o corretor usa n = 20 000 e dá 5 segundos).
+# Se `X` e `Y` têm números de linhas diferentes, ou se alguma delas tem variância zero (todas as
+# linhas iguais depois de centralizar), levante `ValueError`.
 #
 # **EN.** A layer's output for a set of n samples is its internal representation: an n x p matrix.
 # To compare two representations (of two layers of the same network, or of different networks, as
@@ -119,9 +120,11 @@ def measure_latency(model: nn.Module, x: torch.Tensor, repeats: int = 10) -> flo
 # $\mathrm{CKA}(X, Y) = \|Y^T X\|_F^2 / (\|X^T X\|_F \, \|Y^T Y\|_F)$.
 # CKA is 1 for identical representations, symmetric, invariant to orthogonal transforms, isotropic
 # scaling and column shifts, but **not** to arbitrary invertible maps, and lies in [0, 1]. Compute
-# in float64 and use the feature-space form above (it costs O(n p q); do not build n x n Gram
-# matrices: the grader uses n = 20,000). If `X` and `Y` have different numbers of rows, or if either
-# has zero variance (all rows equal after centring), raise `ValueError`.
+# in float64, even when `X` and `Y` come as float32 (the grader requires a relative error of at
+# most 1e-5), and use the feature-space form above (it costs O(n p q); do not build n x n Gram
+# matrices: the grader uses n = 20,000 and allows 5 seconds). If `X` and `Y` have different
+# numbers of rows, or if either has zero variance (all rows equal after centring), raise
+# `ValueError`.
 
 
 # %%

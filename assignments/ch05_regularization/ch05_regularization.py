@@ -37,8 +37,8 @@ from torch import nn
 # grandes não podem produzir NaN. Depois, `train_ensemble(X, y, n_members, seed)` treina
 # `n_members` MLPs pequenos e diferentes entre si (sementes e/ou amostras bootstrap distintas) em
 # `(X, y)` e devolve o `AveragingEnsemble` deles em modo `eval`; o corretor mede a acurácia em dígitos
-# que você não viu. Na parte escrita, defina formalmente a estratégia de ensemble adotada e compare
-# o ensemble com um único membro.
+# que você não viu (nota cheia a partir de 0.9, nenhuma em 0.5 ou abaixo). Na parte escrita, defina
+# formalmente a estratégia de ensemble adotada e compare o ensemble com um único membro.
 #
 # **EN.** An *ensemble* combines several separately trained models; averaging their predictions
 # reduces variance and acts as a regulariser. Write the class `AveragingEnsemble(members)`, an
@@ -48,9 +48,9 @@ from torch import nn
 # appear in `state_dict()`, and `.eval()`/`.train()` reach them); very large logits must not produce
 # NaN. Then `train_ensemble(X, y, n_members, seed)` trains `n_members` small MLPs that differ from
 # each other (different seeds and/or bootstrap samples) on `(X, y)` and returns their
-# `AveragingEnsemble` in `eval` mode; the grader measures its accuracy on digits you have not seen.
-# In the written part, define formally the ensemble strategy you adopted and compare the ensemble
-# with a single member.
+# `AveragingEnsemble` in `eval` mode; the grader measures its accuracy on digits you have not seen
+# (full marks from 0.9, none at 0.5 or below). In the written part, define formally the ensemble
+# strategy you adopted and compare the ensemble with a single member.
 
 
 # %%
@@ -91,8 +91,9 @@ def train_ensemble(
 # regularizar o treino inteiro), treine a partir da **mesma** inicialização e meça a acurácia final
 # em um conjunto de teste fixo. Devolva `{t: acuracia}` (chaves `int`, valores `float` em [0, 1]),
 # com exatamente os `t` pedidos; o resultado deve ser o mesmo para a mesma `seed`; um `t` fora de
-# `0..epochs` levanta `ValueError`. Mantenha o custo pequeno (alguns segundos). Na parte escrita,
-# diga se períodos críticos aparecem e interprete a curva acurácia x `t`.
+# `0..epochs` levanta `ValueError`. Já com `epochs=2` alguma acurácia deve passar de 0.3 (o acaso é
+# 0.1). Mantenha o custo pequeno (alguns segundos). Na parte escrita, diga se períodos críticos
+# aparecem e interprete a curva acurácia x `t`.
 #
 # **EN.** Critical periods are early phases of training in which regularisation matters most
 # (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Design an experiment: train a small
@@ -102,9 +103,9 @@ def train_ensemble(
 # between 0 and `epochs`; `t = 0` never regularises, `t = epochs` regularises the whole run), train
 # from the **same** initialisation and measure the final accuracy on a fixed test set. Return
 # `{t: accuracy}` (`int` keys, `float` values in [0, 1]) with exactly the requested `t`s; the result
-# must be the same for the same `seed`; a `t` outside `0..epochs` raises `ValueError`. Keep it cheap
-# (a few seconds). In the written part, say whether critical periods appear and interpret the
-# accuracy-versus-`t` curve.
+# must be the same for the same `seed`; a `t` outside `0..epochs` raises `ValueError`. Already with
+# `epochs=2` some accuracy must exceed 0.3 (chance is 0.1). Keep it cheap (a few seconds). In the
+# written part, say whether critical periods appear and interpret the accuracy-versus-`t` curve.
 
 
 # %%
@@ -223,8 +224,8 @@ def critical_period_end(history: Sequence[float], threshold: float, patience: in
 # congela o modelo dessa forma, treina só a BatchNorm em `(X, y)` (arrays numpy: `X` float32
 # `(n, d)`, `y` inteiros) por `epochs` épocas e devolve o modelo treinado, **a mesma arquitetura**
 # (o corretor carrega o seu `state_dict()` em uma cópia dele e mede a acurácia em dígitos que você
-# não viu). Nenhum outro parâmetro pode mudar, nem um bit; o resultado deve ser o mesmo para a
-# mesma `seed`.
+# não viu: nota cheia a partir de 0.6, nenhuma em 0.2 ou abaixo). Nenhum outro parâmetro pode mudar,
+# nem um bit; o resultado deve ser o mesmo para a mesma `seed`.
 #
 # **EN.** Frankle et al. (ICLR 2021) showed that training **only** the affine parameters (`weight`
 # and `bias`, i.e. gamma and beta) of the BatchNorm layers of a network whose other weights stay
@@ -235,8 +236,8 @@ def critical_period_end(history: Sequence[float], threshold: float, patience: in
 # freezes the model that way, trains only the BatchNorm on `(X, y)` (numpy arrays: `X` float32
 # `(n, d)`, `y` integers) for `epochs` epochs and returns the trained model, **the same
 # architecture** (the grader loads your `state_dict()` into its own copy and measures the accuracy
-# on digits you have not seen). No other parameter may change, not even by one bit; the result must
-# be the same for the same `seed`.
+# on digits you have not seen: full marks from 0.6, none at 0.2 or below). No other parameter may
+# change, not even by one bit; the result must be the same for the same `seed`.
 
 
 # %%

@@ -226,7 +226,9 @@ def check_freeze_small_model_public(ctx: CheckContext) -> None:
 
 
 def _rotation(ctx: CheckContext, init: dict, state: dict) -> dict[str, float]:
-    return expect_keys(ctx.student.layer_rotation(init, state), list(init), what="the rotations")
+    got = ctx.student.layer_rotation(init, state)  # kit bug: escape a short dict's braces
+    call = ctx.student.last_call.replace("{", "{{").replace("}", "}}")
+    return expect_keys(got, list(init), what="the rotations", context=call)
 
 
 def _oracle(history: list[float], threshold: float, patience: int) -> int | None:

@@ -212,7 +212,8 @@ class Judge:
                     failed := next((r for r in spec.requires if not passed[r]), None)
                 ) is not None:
                     result = self._not_assessed(
-                        self._run_check(grader, spec, session, student), failed
+                        self._run_check(grader, spec, session, student, feedback_only=True),
+                        failed,
                     )
                 else:
                     result = self._run_check(grader, spec, session, student)
@@ -267,7 +268,7 @@ class Judge:
         """A check whose requirement failed earns nothing; it was still run, so the student also
         reads what it found (a leak, a modified input) when its own property fails too."""
         text = NotAssessed(messages.REQUIREMENT_FAILED.format(check=requirement)).text
-        if not result.passed:
+        if not result.passed and not result.grader_error:
             found = Text(en=result.messages.en, pt=result.messages.pt_BR)
             text = text + messages.ALSO_FOUND.format(found=found)
         return result.model_copy(
@@ -309,8 +310,17 @@ class Judge:
         )
 
     def _run_check(
-        self, grader: Grader, spec: CheckSpec, session: WorkerSession, student: str
+        self,
+        grader: Grader,
+        spec: CheckSpec,
+        session: WorkerSession,
+        student: str,
+        *,
+        feedback_only: bool = False,
     ) -> CheckResult:
+        """Run one check. ``feedback_only``: its requirement failed, so it earns nothing and runs
+        only to tell the student more; a crash of the check on inputs outside what it presupposes
+        is then no grader bug (no incident, nothing more said)."""
         seed = stable_seed(grader.assignment, spec.name)
         reference = self.reference(grader.assignment)
         started = time.monotonic()
@@ -347,6 +357,8 @@ class Judge:
             else:
                 text = problem.explain()
         except (ReferenceUnavailable, Exception):
+            if feedback_only:
+                return self._record(spec, points=0.0, passed=True, text=messages.PASSED, duration=0)
             grader_error = True
             text = messages.GRADER_ERROR
             self._incident(grader, spec, student, traceback.format_exc())

@@ -10,7 +10,7 @@ import numpy as np
 
 from harness.i18n import Text
 from harness.kit.context import last_student_call
-from harness.kit.spec import Partial, expect, fail
+from harness.kit.spec import Partial, fail
 from harness.remote.describe import call_repr, describe
 from harness.remote.errors import StudentRaised
 from harness.remote.handles import RemoteObject
@@ -210,30 +210,35 @@ def expect_raises(exception: str, function: Any, *args: Any, **kwargs: Any) -> N
     )
 
 
+def _expect_about(condition: bool, context: Any, template: Text, **values: Any) -> None:
+    """``expect`` with the context prefixed after formatting (a call's text may hold braces)."""
+    if not condition:
+        fail(_prefix(context) + template.format(**values))
+
+
 def expect_keys(
     value: Any, keys: Sequence[Any], *, what: Text | str = "the result", context: Any = LAST_CALL
 ) -> dict[Any, Any]:
     """A dict with exactly these keys (one entry per requested name, no more, no fewer)."""
-    expect(
+    _expect_about(
         isinstance(value, dict),
-        _prefix(context)
-        + Text(
+        context,
+        Text(
             en="{what} should be a dict, got {got}.", pt="{what} deveria ser um dict, obteve {got}."
         ),
         what=Text.coerce(what),
         got=describe(value),
     )
-    got = sorted(map(str, value))
-    expect(
+    _expect_about(
         set(value) == set(keys),
-        _prefix(context)
-        + Text(
+        context,
+        Text(
             en="{what} should have exactly the keys {expected}; it has {got}.",
             pt="{what} deveria ter exatamente as chaves {expected}; tem {got}.",
         ),
         what=Text.coerce(what),
         expected=sorted(map(str, keys)),
-        got=got,
+        got=sorted(map(str, value)),
     )
     return value
 
@@ -265,36 +270,36 @@ def accuracy_partial(
 def expect_indices(value: Any, *, n: int, k: int, context: Any = LAST_CALL) -> np.ndarray:
     """``k`` distinct integer indices into ``range(n)`` (a selection of rows), as an int64 array."""
     array = as_array(value, what="the indices", context=context)
-    prefix = _prefix(context)
-    expect(
+    _expect_about(
         array.ndim == 1 and array.shape[0] == k,
-        prefix
-        + Text(
+        context,
+        Text(
             en="should return {k} indices, got shape {got}.",
             pt="deveria retornar {k} índices, obteve forma {got}.",
         ),
         k=k,
         got=tuple(array.shape),
     )
-    expect(
+    _expect_about(
         array.dtype.kind in "iu" or bool(np.all(np.isfinite(array) & (array == np.round(array)))),
-        prefix + Text(en="indices must be integers.", pt="índices devem ser inteiros."),
+        context,
+        Text(en="indices must be integers.", pt="índices devem ser inteiros."),
     )
     array = array.astype(np.int64)
-    expect(
+    _expect_about(
         bool(np.all((array >= 0) & (array < n))),
-        prefix
-        + Text(
+        context,
+        Text(
             en="every index must be in [0, {n}), got {got}.",
             pt="todo índice deve estar em [0, {n}), obteve {got}.",
         ),
         n=n,
         got=array.tolist(),
     )
-    expect(
+    _expect_about(
         len(set(array.tolist())) == k,
-        prefix
-        + Text(
+        context,
+        Text(
             en="the {k} indices must be distinct, got {got}.",
             pt="os {k} índices devem ser distintos, obteve {got}.",
         ),
