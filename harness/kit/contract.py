@@ -214,12 +214,19 @@ OBJECT = HandleOf((), "an object")
 
 @dataclass(frozen=True)
 class Keys:
-    """A dict that must hold these keys (others may be there too), each of its own type."""
+    """A dict that must hold these keys (others may be there too), each of its own type.
 
-    fields: Mapping[str, Any] = field(default_factory=dict)
+    Kept as a tuple of pairs so that a Keys is hashable and its pydantic adapter is built once.
+    """
+
+    items: tuple[tuple[str, Any], ...] = ()
 
     def __init__(self, **fields: Any) -> None:
-        object.__setattr__(self, "fields", dict(fields))
+        object.__setattr__(self, "items", tuple(fields.items()))
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return dict(self.items)
 
     def describe(self) -> str:
         return "a dict with keys " + ", ".join(repr(k) for k in self.fields)
@@ -231,7 +238,7 @@ class Keys:
         if missing:
             raise _reject("dict_keys", f"expected {self.describe()}; missing {missing}")
         out = dict(value)
-        for key, spec in self.fields.items():
+        for key, spec in self.items:
             try:
                 out[key] = adapter(spec).validate_python(value[key])
             except ValidationError as error:
@@ -359,7 +366,7 @@ def adapter(spec: Any) -> TypeAdapter[Any]:
     """The pydantic TypeAdapter of a contract spec (cached for hashable specs)."""
     try:
         cached = _ADAPTERS.get(spec)
-    except TypeError:  # an unhashable spec (Keys holds a dict): built each time
+    except TypeError:  # an unhashable spec (a refinement holding a list): built each time
         return TypeAdapter(_annotated(spec))
     if cached is None:
         cached = _ADAPTERS[spec] = TypeAdapter(_annotated(spec))
