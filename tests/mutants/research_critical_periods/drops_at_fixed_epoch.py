@@ -1,0 +1,34 @@
+"""Drops to k = 1 halfway through training, whatever the metric says.
+
+targets: check_switch_follows_logged_metric
+"""
+
+import torch
+from torch import nn
+
+
+def train_adaptive_augmentation(
+    model, X, y, augment, k=4, epochs=8, threshold=0.01, patience=2, seed=0
+):
+    if k < 1 or epochs < 1 or patience < 1:
+        raise ValueError("k, epochs and patience must be at least 1")
+    inputs = torch.as_tensor(X, dtype=torch.float32)
+    targets = torch.as_tensor(y, dtype=torch.int64)
+    initial = {name: p.detach().clone() for name, p in model.named_parameters()}
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    logged_k, history, log = k, [], []
+    for epoch in range(epochs):
+        model.train()
+        data = torch.cat([inputs] + [augment(inputs.clone()) for _ in range(logged_k - 1)])
+        labels = targets.repeat(logged_k)
+        for batch in torch.randperm(len(data), generator=generator).split(64):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(data[batch]), labels[batch]).backward()
+            optimizer.step()
+        current = {name: p.detach() for name, p in model.named_parameters()}
+        history.append(rotation_metric(initial, current))
+        log.append({"epoch": epoch, "k": logged_k, "metric": history[-1]})
+        if epoch + 1 >= epochs // 2:
+            logged_k = 1
+    return model.eval(), log

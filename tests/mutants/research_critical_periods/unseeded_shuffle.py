@@ -1,0 +1,33 @@
+"""Draws the batch order from torch's global generator, never seeded.
+
+targets: check_adaptive_training_deterministic
+"""
+
+import torch
+from torch import nn
+
+
+def train_adaptive_augmentation(
+    model, X, y, augment, k=4, epochs=8, threshold=0.01, patience=2, seed=0
+):
+    if k < 1 or epochs < 1 or patience < 1:
+        raise ValueError("k, epochs and patience must be at least 1")
+    inputs = torch.as_tensor(X, dtype=torch.float32)
+    targets = torch.as_tensor(y, dtype=torch.int64)
+    initial = {name: p.detach().clone() for name, p in model.named_parameters()}
+    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
+    logged_k, history, log = k, [], []
+    for epoch in range(epochs):
+        model.train()
+        data = torch.cat([inputs] + [augment(inputs.clone()) for _ in range(logged_k - 1)])
+        labels = targets.repeat(logged_k)
+        for batch in torch.randperm(len(data)).split(64):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(data[batch]), labels[batch]).backward()
+            optimizer.step()
+        current = {name: p.detach() for name, p in model.named_parameters()}
+        history.append(rotation_metric(initial, current))
+        log.append({"epoch": epoch, "k": logged_k, "metric": history[-1]})
+        if logged_k > 1 and _critical_period_end(history, threshold, patience) is not None:
+            logged_k = 1
+    return model.eval(), log
