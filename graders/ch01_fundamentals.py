@@ -14,7 +14,13 @@ arrays wherever arrays are admitted:
     test_rows_are_independent, single_test_row, float32_inputs
 1.1 constant column centred, not scaled (std a rounding residue) -> constant_column_is_centred_not_scaled
 1.1 inputs not modified -> standardize_leaves_inputs_untouched
-1.1 accuracies in [0, 1], one above 0.5 -> leakage_experiment_structure; discussion: rubric
+1.1 leakage_experiment: two fitted models taking raw features, predict -> (n,) labels, accuracy
+    the judge measures on its own X_test (labels kept) >= 0.75 -> leakage_models_predict_above_chance
+    (table of both accuracies attached for the TA)
+1.1 "without_leak" fixed by X_train alone: same predictions for another X_test, and a row's label
+    independent of the other rows given to predict -> without_leak_model_ignores_test_data
+1.1 "with_leak" standardised with statistics of X_test too (its predictions change with X_test)
+    -> with_leak_model_depends_on_test_set; discussion: rubric
 1.2 "global_mean" (m,) -> class_statistics_small_example, global_mean_with_imbalanced_classes
 1.2 "class_means" (k, m) in np.unique order, any integer labels -> class_means_follow_unique_label_order
 1.2 "farthest_index" (k,) rows of X -> farthest_index_points_into_X (classes of one sample)
@@ -42,19 +48,23 @@ import numpy as np
 
 from harness.checks import (
     FIGURE,
+    OBJECT,
     Array,
     CheckContext,
     GraderSettings,
     Keys,
+    Partial,
     Text,
     Tuple,
     Union,
+    accuracy_partial,
     as_array,
     assess_only_if,
     check,
     expect,
     expect_close,
     expect_indices,
+    expect_shape,
     refine,
     rubric,
 )
@@ -64,7 +74,7 @@ SETTINGS = GraderSettings(import_timeout_s=10.0, call_timeout_s=20.0, submission
 #: what the statement fixes beyond the reference's annotations (ranks, dict keys, figures)
 CONTRACT = refine(
     standardize_without_leakage=Tuple((Array(ndim=2), Array(ndim=2))),
-    leakage_experiment=Keys(accuracy_with_leak=float, accuracy_without_leak=float),
+    leakage_experiment=Keys(with_leak=OBJECT, without_leak=OBJECT),
     class_statistics=Keys(
         global_mean=Array(ndim=1),
         class_means=Array(ndim=2),
@@ -81,8 +91,8 @@ LEAKAGE_DISCUSSION = rubric(
     "leakage_discussion",
     2,
     Text(
-        en="Explain why standardising before the split is leakage and interpret the two accuracies of leakage_experiment.",
-        pt="Explique por que padronizar antes da divisão é vazamento e interprete as duas acurácias de leakage_experiment.",
+        en="Explain why standardising with statistics of X_train and X_test together is leakage, and interpret the two accuracies the grader measured for the models of leakage_experiment (table in the report).",
+        pt="Explique por que padronizar com estatísticas de X_train e X_test juntos é vazamento e interprete as duas acurácias que o corretor mediu para os modelos de leakage_experiment (tabela no relatório).",
     ),
 )
 
@@ -99,6 +109,73 @@ def check_standardize_small_example(ctx: CheckContext) -> None:
     s = np.sqrt(8.0 / 3.0)
     expect_close(train_std, [[-2 / s, 0.0], [0.0, 0.0], [2 / s, 0.0]], what="X_train_std")
     expect_close(test_std, [[0.0, 2.0]], what="X_test_std")
+
+
+LEAKAGE_MODELS = ("with_leak", "without_leak")
+
+
+def _leakage_task(seed: int, n_probe: int = 0) -> tuple[np.ndarray, ...]:
+    """A balanced binary task whose raw features have very different scales and offsets (so a
+    model fed unstandardised features fails): X_train (300), y_train, X_test (150), y_test and a
+    probe set X_probe (n_probe), y_probe; the judge keeps every label but y_train."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(
+        n_samples=450 + n_probe,
+        n_features=8,
+        n_informative=4,
+        n_redundant=2,
+        class_sep=1.5,
+        random_state=seed,
+    )
+    rng = np.random.default_rng(seed)
+    offsets = rng.choice([-1.0, 1.0], 8) * rng.uniform(200.0, 1000.0, 8)
+    X = X * np.geomspace(0.01, 100.0, 8)[rng.permutation(8)] + offsets
+    return X[:300], y[:300], X[300:450], y[300:450], X[450:], y[450:]
+
+
+def _predict(model: object, X: np.ndarray, key: str) -> np.ndarray:
+    """``model.predict(X)``: one label per row, shape (n,)."""
+    return expect_shape(
+        model.predict(X),  # type: ignore[attr-defined]
+        (len(X),),
+        what=f'the labels that leakage_experiment(...)["{key}"].predict(X) returned for {len(X)} rows',
+    )
+
+
+def _accuracy(labels: np.ndarray, y: np.ndarray) -> float:
+    hits = np.asarray(labels == y)
+    return float(hits.mean()) if hits.shape == y.shape else 0.0
+
+
+@check("1.1", points=1, category="behaviour", hidden=False, timeout=60.0)
+def check_leakage_models_predict_above_chance(ctx: CheckContext) -> Partial | None:
+    """The judge measures both models' accuracy on its X_test with the labels it kept."""
+    X_train, y_train, X_test, y_test, _, _ = _leakage_task(2024)
+    models = ctx.student.leakage_experiment(X_train, y_train, X_test, seed=0)
+    call = ctx.student.last_call
+    accuracies = {
+        key: _accuracy(_predict(models[key], X_test, key), y_test) for key in LEAKAGE_MODELS
+    }
+    ctx.attach_table(
+        Text(
+            en=f"Accuracy of the two models of leakage_experiment, measured by the grader on X_test ({len(y_test)} samples of a balanced binary task, labels kept by the grader; chance is 0.5)",
+            pt=f"Acurácia dos dois modelos de leakage_experiment, medida pelo corretor em X_test ({len(y_test)} amostras de uma tarefa binária balanceada, rótulos guardados pelo corretor; o acaso dá 0,5)",
+        ),
+        ["model", "accuracy (grader)"],
+        [[key, round(accuracy, 4)] for key, accuracy in accuracies.items()],
+    )
+    worst = min(accuracies, key=accuracies.__getitem__)
+    return accuracy_partial(
+        accuracies[worst],
+        full=0.75,
+        zero=0.55,
+        what=Text(
+            en=f'the accuracy the grader measured for the "{worst}" model (predict on the raw features of X_test, {len(y_test)} samples whose labels only the grader has; chance is 0.5, which a constant prediction gets)',
+            pt=f'a acurácia que o corretor mediu para o modelo "{worst}" (predict nos atributos brutos de X_test, {len(y_test)} amostras cujos rótulos só o corretor tem; o acaso dá 0,5, o que uma previsão constante obtém)',
+        ),
+        context=call,
+    )
 
 
 @check("1.2", points=1, category="correctness", hidden=False)
@@ -183,7 +260,6 @@ from harness.checks import (  # noqa: E402
     expect_equal,
     expect_inputs_untouched,
     expect_raises,
-    expect_shape,
     fail,
     for_all,
 )
@@ -324,24 +400,96 @@ def check_standardize_leaves_inputs_untouched(ctx: CheckContext) -> None:
         expect_inputs_untouched(ctx.student.standardize_without_leakage, X_train, X_test)
 
 
-@check("1.1", points=1, category="correctness", timeout=60.0)
-def check_leakage_experiment_structure(ctx: CheckContext) -> None:
-    """Both results are accuracies, in [0, 1], of a model that learned something."""
-    result = ctx.student.leakage_experiment(seed=0)
-    accuracies = [result["accuracy_with_leak"], result["accuracy_without_leak"]]
-    expect(
-        all(0.0 <= a <= 1.0 for a in accuracies),
-        en="{call} should return accuracies in [0, 1], got {got}.",
-        pt="{call} deveria retornar acurácias em [0, 1], obteve {got}.",
-        call=ctx.student.last_call,
-        got=accuracies,
+#: the hidden task of the leakage checks (the public check uses another one)
+LEAKAGE_TASK_SEED = 7
+
+
+def _leakage_runs(ctx: CheckContext, key: str) -> tuple[object, np.ndarray, np.ndarray, list]:
+    """Call leakage_experiment on the hidden task with the judge's X_test, again with the same
+    X_test, then with an X_test shifted and rescaled far away (statistics hundreds of times those
+    of X_train, differently per feature); returns the first models[key], the probe set and
+    [(call, labels of models[key] on the probe set)] for the three calls. Not assessed when the
+    model did not learn or is not determined by its arguments."""
+    X_train, y_train, X_test, _, X_probe, y_probe = _leakage_task(LEAKAGE_TASK_SEED, n_probe=450)
+    rng = np.random.default_rng(LEAKAGE_TASK_SEED)
+    factors = np.geomspace(1.0, 1000.0, X_test.shape[1])[rng.permutation(X_test.shape[1])]
+    far_test = X_test * factors + 100.0 * X_train.std(axis=0)
+    runs, first = [], None
+    for test in (X_test, X_test, far_test):
+        model = ctx.student.leakage_experiment(X_train, y_train, test, seed=0)[key]
+        call = ctx.student.last_call
+        first = model if first is None else first
+        runs.append((call, _predict(model, X_probe, key)))
+    accuracy = _accuracy(runs[0][1], y_probe)
+    assess_only_if(
+        accuracy >= 0.65,
+        en='the "{key}" model of {call} predicts {accuracy:.3f} of the grader\'s {n} probe samples right (chance is 0.5), so it did not learn and whether it depends on X_test says nothing.',
+        pt='o modelo "{key}" de {call} acerta {accuracy:.3f} das {n} amostras de sondagem do corretor (o acaso dá 0,5), então não aprendeu e não importa se depende de X_test.',
+        key=key,
+        call=runs[0][0],
+        accuracy=accuracy,
+        n=len(y_probe),
     )
     assess_only_if(
-        max(accuracies) > 0.5,
-        en="{call} reports accuracies {got}, none above 0.5 (chance on a balanced binary task), so no model was trained.",
-        pt="{call} informa acurácias {got}, nenhuma acima de 0,5 (acaso numa tarefa binária balanceada), então nenhum modelo foi treinado.",
-        call=ctx.student.last_call,
-        got=accuracies,
+        np.array_equal(runs[0][1], runs[1][1]),
+        en='two identical calls {call} gave "{key}" models that predict {changed} of the grader\'s {n} probe samples differently, so the model is not determined by its arguments (pass seed to every random choice) and a change could not be told from a dependence on X_test.',
+        pt='duas chamadas idênticas {call} deram modelos "{key}" que preveem {changed} das {n} amostras de sondagem do corretor de forma diferente, então o modelo não é determinado pelos argumentos (passe seed a toda escolha aleatória) e uma mudança não poderia ser atribuída a X_test.',
+        call=runs[0][0],
+        key=key,
+        changed=int(np.sum(runs[0][1] != runs[1][1])),
+        n=len(y_probe),
+    )
+    return first, X_probe, runs
+
+
+FAR_TEST = Text(
+    en="an X_test shifted and rescaled far away (its mean and standard deviation hundreds of times those of X_train)",
+    pt="um X_test deslocado e reescalado para longe (média e desvio-padrão centenas de vezes os de X_train)",
+)
+
+
+@check("1.1", points=1, category="leakage", timeout=60.0)
+def check_without_leak_model_ignores_test_data(ctx: CheckContext) -> None:
+    """Fixed by X_train alone: another X_test at fit time, or other rows in the batch given to
+    predict, change none of its predictions on the probe set."""
+    model, X_probe, runs = _leakage_runs(ctx, "without_leak")
+    (call, before), _, (far_call, after) = runs
+    expect(
+        np.array_equal(before, after),
+        en='{call} and then {far_call}, with the same X_train, y_train and seed but {far}: the "without_leak" models predict {changed} of the grader\'s {n} probe samples differently, so statistics of X_test entered the model that must not leak; standardise it with statistics of X_train alone.',
+        pt='{call} e depois {far_call}, com os mesmos X_train, y_train e seed mas {far}: os modelos "without_leak" preveem {changed} das {n} amostras de sondagem do corretor de forma diferente, então estatísticas de X_test entraram no modelo que não pode vazar; padronize-o só com estatísticas de X_train.',
+        call=call,
+        far_call=far_call,
+        far=FAR_TEST,
+        changed=int(np.sum(before != after)),
+        n=len(X_probe),
+    )
+    far_rows = X_probe[:50] * 1000.0 + 1e4
+    batch = _predict(model, np.concatenate([X_probe, far_rows]), "without_leak")[: len(X_probe)]
+    expect(
+        np.array_equal(batch, before),
+        en='the "without_leak" model of {call} predicts {changed} of the grader\'s {n} probe samples differently when 50 far-away rows are added to the batch given to predict, so predict standardises with statistics of the batch it receives (test data) instead of those of X_train.',
+        pt='o modelo "without_leak" de {call} prevê {changed} das {n} amostras de sondagem do corretor de forma diferente quando 50 linhas distantes são acrescentadas ao lote passado a predict, então predict padroniza com estatísticas do lote que recebe (dados de teste) em vez das de X_train.',
+        call=call,
+        changed=int(np.sum(batch != before)),
+        n=len(X_probe),
+    )
+
+
+@check("1.1", points=1, category="leakage", timeout=60.0)
+def check_with_leak_model_depends_on_test_set(ctx: CheckContext) -> None:
+    """The leak is simulated: the "with_leak" model's predictions on the probe set change when
+    X_test is replaced by one with very different statistics."""
+    _, X_probe, runs = _leakage_runs(ctx, "with_leak")
+    (call, before), _, (far_call, after) = runs
+    expect(
+        not np.array_equal(before, after),
+        en='{call} and then {far_call}, with the same X_train, y_train and seed but {far}: the "with_leak" models predict all {n} of the grader\'s probe samples alike, so X_test does not shape that model and the leak is not simulated; standardise it with the mean and standard deviation of X_train and X_test together (and use a classifier sensitive to the scale of the features).',
+        pt='{call} e depois {far_call}, com os mesmos X_train, y_train e seed mas {far}: os modelos "with_leak" preveem igual todas as {n} amostras de sondagem do corretor, então X_test não molda esse modelo e o vazamento não é simulado; padronize-o com média e desvio-padrão de X_train e X_test juntos (e use um classificador sensível à escala dos atributos).',
+        call=call,
+        far_call=far_call,
+        far=FAR_TEST,
+        n=len(X_probe),
     )
 
 

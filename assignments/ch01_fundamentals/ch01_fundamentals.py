@@ -26,19 +26,46 @@ import numpy as np
 # desvio-padrão populacional (como o `StandardScaler`) **somente** em `X_train` e aplica a ambos.
 # Uma coluna constante em `X_train` é centrada mas não dividida (nada de NaN/inf), mesmo quando o
 # desvio-padrão calculado não dá exatamente 0 por arredondamento (uma coluna de 0.1, por exemplo).
-# As entradas não podem ser modificadas. Depois, em `leakage_experiment`, compare a acurácia de um
-# modelo com e sem o vazamento (devolva as duas, em [0, 1]; o modelo tem de aprender: ao menos uma
-# delas acima de 0,5, o acaso numa tarefa binária balanceada) e discuta o resultado (parte escrita,
-# avaliada por monitor).
+# As entradas não podem ser modificadas.
+#
+# Depois, escreva `leakage_experiment(X_train, y_train, X_test, seed=0)`, que devolve
+# `{"with_leak": modelo, "without_leak": modelo}`: dois classificadores já treinados em `X_train`,
+# `y_train`, que recebem atributos **brutos**, pois a padronização faz parte de cada modelo (um
+# `Pipeline` do scikit-learn ou uma classe sua com as estatísticas e um classificador). O modelo
+# `"with_leak"` padroniza com média e desvio-padrão de `X_train` e `X_test` juntos (o vazamento);
+# o `"without_leak"`, só com os de `X_train`, e seu `predict` não usa estatísticas do lote que
+# recebe. Cada modelo tem `predict(X)`, que devolve os rótulos, de forma (n,). Os rótulos de
+# `X_test` não são dados: o corretor os guarda, mede ele mesmo a acurácia dos dois modelos em
+# `X_test` (numa tarefa binária balanceada, em que o acaso dá 0,5: nota cheia a partir de 0,75,
+# nenhuma em 0,55 ou abaixo) e põe as duas acurácias no relatório. Ele também troca `X_test` por
+# outro conjunto: o modelo `"without_leak"` deve continuar prevendo igual, e o `"with_leak"` deve
+# mudar. Por isso use um classificador sensível à escala dos atributos (regressão logística
+# regularizada, k-NN, SVM; árvores, naive Bayes e LDA não enxergam a padronização) e passe `seed`
+# a toda aleatoriedade, para que os modelos dependam só dos argumentos. Discuta o resultado (parte
+# escrita, avaliada por monitor).
 #
 # **EN.** Standardising *before* the train/test split lets test statistics shape the training data:
 # that is leakage. Write `standardize_without_leakage`, which computes the mean and the population
 # standard deviation (as `StandardScaler` does) from `X_train` **only** and applies them to both. A
 # column that is constant in `X_train` is centred but not scaled (no NaN/inf), even when its computed
 # standard deviation is not exactly 0 because of rounding (a column of 0.1s, for instance). Inputs
-# must not be modified. Then, in `leakage_experiment`, compare a model's accuracy with and without the
-# leak (return both, in [0, 1]; the model must learn: at least one of them above 0.5, chance on a
-# balanced binary task) and discuss the result (written part, scored by a TA).
+# must not be modified.
+#
+# Then write `leakage_experiment(X_train, y_train, X_test, seed=0)`, which returns
+# `{"with_leak": model, "without_leak": model}`: two classifiers fitted on `X_train`, `y_train` that
+# take **raw** features, since the standardisation is part of each model (a scikit-learn `Pipeline`
+# or a class of your own holding the statistics and a classifier). The `"with_leak"` model
+# standardises with the mean and standard deviation of `X_train` and `X_test` together (the leak);
+# `"without_leak"` with those of `X_train` alone, and its `predict` uses no statistics of the batch
+# it is given. Each model has `predict(X)`, which returns the labels, of shape (n,). The labels of
+# `X_test` are not given: the grader keeps them, measures the accuracy of both models on `X_test`
+# itself (on a balanced binary task, where chance is 0.5: full marks from 0.75, none at 0.55 or
+# below) and puts both accuracies in the report. It also replaces `X_test` with another set: the
+# `"without_leak"` model must keep its predictions, and the `"with_leak"` one must change. So use a
+# classifier that is sensitive to the scale of the features (a regularised logistic regression,
+# k-NN, an SVM; trees, naive Bayes and LDA are blind to standardisation) and pass `seed` to any
+# randomness, so that the models depend on the arguments alone. Discuss the result (written part,
+# scored by a TA).
 
 
 # %%
@@ -52,10 +79,14 @@ def standardize_without_leakage(
     raise NotImplementedError("Implemente esta função / implement this function")
 
 
-def leakage_experiment(seed: int = 0) -> dict[str, float]:
-    """Accuracy of one model on the same split, standardised with and without the leak.
+def leakage_experiment(
+    X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, seed: int = 0
+) -> dict[str, object]:
+    """Two fitted classifiers that take RAW features: "with_leak" standardises with statistics of
+    X_train and X_test together (the leak), "without_leak" with statistics of X_train alone.
 
-    Returns ``{"accuracy_with_leak": float, "accuracy_without_leak": float}``, both in [0, 1].
+    Returns ``{"with_leak": model, "without_leak": model}``; each model has ``predict(X)`` ->
+    labels (n,).
     """
     raise NotImplementedError("Implemente esta função / implement this function")
 

@@ -15,19 +15,23 @@ import numpy as np
 
 from harness.checks import (
     FIGURE,
+    OBJECT,
     Array,
     CheckContext,
     GraderSettings,
     Keys,
+    Partial,
     Text,
     Tuple,
     Union,
+    accuracy_partial,
     as_array,
     assess_only_if,
     check,
     expect,
     expect_close,
     expect_indices,
+    expect_shape,
     refine,
     rubric,
 )
@@ -37,7 +41,7 @@ SETTINGS = GraderSettings(import_timeout_s=10.0, call_timeout_s=20.0, submission
 #: what the statement fixes beyond the reference's annotations (ranks, dict keys, figures)
 CONTRACT = refine(
     standardize_without_leakage=Tuple((Array(ndim=2), Array(ndim=2))),
-    leakage_experiment=Keys(accuracy_with_leak=float, accuracy_without_leak=float),
+    leakage_experiment=Keys(with_leak=OBJECT, without_leak=OBJECT),
     class_statistics=Keys(
         global_mean=Array(ndim=1),
         class_means=Array(ndim=2),
@@ -54,8 +58,8 @@ LEAKAGE_DISCUSSION = rubric(
     "leakage_discussion",
     2,
     Text(
-        en="Explain why standardising before the split is leakage and interpret the two accuracies of leakage_experiment.",
-        pt="Explique por que padronizar antes da divisão é vazamento e interprete as duas acurácias de leakage_experiment.",
+        en="Explain why standardising with statistics of X_train and X_test together is leakage, and interpret the two accuracies the grader measured for the models of leakage_experiment (table in the report).",
+        pt="Explique por que padronizar com estatísticas de X_train e X_test juntos é vazamento e interprete as duas acurácias que o corretor mediu para os modelos de leakage_experiment (tabela no relatório).",
     ),
 )
 
@@ -72,6 +76,73 @@ def check_standardize_small_example(ctx: CheckContext) -> None:
     s = np.sqrt(8.0 / 3.0)
     expect_close(train_std, [[-2 / s, 0.0], [0.0, 0.0], [2 / s, 0.0]], what="X_train_std")
     expect_close(test_std, [[0.0, 2.0]], what="X_test_std")
+
+
+LEAKAGE_MODELS = ("with_leak", "without_leak")
+
+
+def _leakage_task(seed: int, n_probe: int = 0) -> tuple[np.ndarray, ...]:
+    """A balanced binary task whose raw features have very different scales and offsets (so a
+    model fed unstandardised features fails): X_train (300), y_train, X_test (150), y_test and a
+    probe set X_probe (n_probe), y_probe; the judge keeps every label but y_train."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(
+        n_samples=450 + n_probe,
+        n_features=8,
+        n_informative=4,
+        n_redundant=2,
+        class_sep=1.5,
+        random_state=seed,
+    )
+    rng = np.random.default_rng(seed)
+    offsets = rng.choice([-1.0, 1.0], 8) * rng.uniform(200.0, 1000.0, 8)
+    X = X * np.geomspace(0.01, 100.0, 8)[rng.permutation(8)] + offsets
+    return X[:300], y[:300], X[300:450], y[300:450], X[450:], y[450:]
+
+
+def _predict(model: object, X: np.ndarray, key: str) -> np.ndarray:
+    """``model.predict(X)``: one label per row, shape (n,)."""
+    return expect_shape(
+        model.predict(X),  # type: ignore[attr-defined]
+        (len(X),),
+        what=f'the labels that leakage_experiment(...)["{key}"].predict(X) returned for {len(X)} rows',
+    )
+
+
+def _accuracy(labels: np.ndarray, y: np.ndarray) -> float:
+    hits = np.asarray(labels == y)
+    return float(hits.mean()) if hits.shape == y.shape else 0.0
+
+
+@check("1.1", points=1, category="behaviour", hidden=False, timeout=60.0)
+def check_leakage_models_predict_above_chance(ctx: CheckContext) -> Partial | None:
+    """The judge measures both models' accuracy on its X_test with the labels it kept."""
+    X_train, y_train, X_test, y_test, _, _ = _leakage_task(2024)
+    models = ctx.student.leakage_experiment(X_train, y_train, X_test, seed=0)
+    call = ctx.student.last_call
+    accuracies = {
+        key: _accuracy(_predict(models[key], X_test, key), y_test) for key in LEAKAGE_MODELS
+    }
+    ctx.attach_table(
+        Text(
+            en=f"Accuracy of the two models of leakage_experiment, measured by the grader on X_test ({len(y_test)} samples of a balanced binary task, labels kept by the grader; chance is 0.5)",
+            pt=f"Acurácia dos dois modelos de leakage_experiment, medida pelo corretor em X_test ({len(y_test)} amostras de uma tarefa binária balanceada, rótulos guardados pelo corretor; o acaso dá 0,5)",
+        ),
+        ["model", "accuracy (grader)"],
+        [[key, round(accuracy, 4)] for key, accuracy in accuracies.items()],
+    )
+    worst = min(accuracies, key=accuracies.__getitem__)
+    return accuracy_partial(
+        accuracies[worst],
+        full=0.75,
+        zero=0.55,
+        what=Text(
+            en=f'the accuracy the grader measured for the "{worst}" model (predict on the raw features of X_test, {len(y_test)} samples whose labels only the grader has; chance is 0.5, which a constant prediction gets)',
+            pt=f'a acurácia que o corretor mediu para o modelo "{worst}" (predict nos atributos brutos de X_test, {len(y_test)} amostras cujos rótulos só o corretor tem; o acaso dá 0,5, o que uma previsão constante obtém)',
+        ),
+        context=call,
+    )
 
 
 @check("1.2", points=1, category="correctness", hidden=False)

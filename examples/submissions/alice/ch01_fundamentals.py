@@ -10,23 +10,18 @@ def standardize_without_leakage(X_train, X_test):
     return scaler.transform(X_train), scaler.transform(X_test)
 
 
-def leakage_experiment(seed=0):
-    from sklearn.datasets import make_blobs
-    from sklearn.model_selection import train_test_split
+def leakage_experiment(X_train, y_train, X_test, seed=0):
+    from sklearn.base import clone
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    X, y = make_blobs(n_samples=200, centers=3, n_features=4, random_state=seed)
-    leaky = StandardScaler().fit_transform(X)
-    a_train, a_test, b_train, b_test = train_test_split(leaky, y, random_state=seed)
-    with_leak = KNeighborsClassifier().fit(a_train, b_train).score(a_test, b_test)
-    c_train, c_test, d_train, d_test = train_test_split(X, y, random_state=seed)
-    clean = make_pipeline(StandardScaler(), KNeighborsClassifier()).fit(c_train, d_train)
-    return {
-        "accuracy_with_leak": float(with_leak),
-        "accuracy_without_leak": float(clean.score(c_test, d_test)),
-    }
+    template = make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors=7))
+    without_leak = clone(template).fit(X_train, y_train)
+    with_leak = clone(template)
+    with_leak[0].fit(np.vstack([X_train, X_test]))  # the leak: the scaler sees the test rows
+    with_leak[1].fit(with_leak[0].transform(X_train), y_train)
+    return {"with_leak": with_leak, "without_leak": without_leak}
 
 
 def class_statistics(X, y):

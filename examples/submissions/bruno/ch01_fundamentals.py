@@ -23,15 +23,45 @@ import numpy as np
 # treino: é vazamento de informação. Escreva `standardize_without_leakage`, que calcula média e
 # desvio-padrão populacional (como o `StandardScaler`) **somente** em `X_train` e aplica a ambos.
 # Uma coluna constante em `X_train` é centrada mas não dividida (nada de NaN/inf). As entradas não
-# podem ser modificadas. Depois, em `leakage_experiment`, compare a acurácia de um modelo com e sem
-# o vazamento e discuta o resultado (parte escrita, avaliada por monitor).
+# podem ser modificadas.
+#
+# Depois, escreva `leakage_experiment(X_train, y_train, X_test, seed=0)`, que devolve
+# `{"with_leak": modelo, "without_leak": modelo}`: dois classificadores já treinados em `X_train`,
+# `y_train`, que recebem atributos **brutos**, pois a padronização faz parte de cada modelo (um
+# `Pipeline` do scikit-learn ou uma classe sua com as estatísticas e um classificador). O modelo
+# `"with_leak"` padroniza com média e desvio-padrão de `X_train` e `X_test` juntos (o vazamento);
+# o `"without_leak"`, só com os de `X_train`, e seu `predict` não usa estatísticas do lote que
+# recebe. Cada modelo tem `predict(X)`, que devolve os rótulos, de forma (n,). Os rótulos de
+# `X_test` não são dados: o corretor os guarda, mede ele mesmo a acurácia dos dois modelos em
+# `X_test` (numa tarefa binária balanceada, em que o acaso dá 0,5: nota cheia a partir de 0,75,
+# nenhuma em 0,55 ou abaixo) e põe as duas acurácias no relatório. Ele também troca `X_test` por
+# outro conjunto: o modelo `"without_leak"` deve continuar prevendo igual, e o `"with_leak"` deve
+# mudar. Por isso use um classificador sensível à escala dos atributos (regressão logística
+# regularizada, k-NN, SVM; árvores, naive Bayes e LDA não enxergam a padronização) e passe `seed`
+# a toda aleatoriedade, para que os modelos dependam só dos argumentos. Discuta o resultado (parte
+# escrita, avaliada por monitor).
 #
 # **EN.** Standardising *before* the train/test split lets test statistics shape the training data:
 # that is leakage. Write `standardize_without_leakage`, which computes the mean and the population
 # standard deviation (as `StandardScaler` does) from `X_train` **only** and applies them to both. A
 # column that is constant in `X_train` is centred but not scaled (no NaN/inf). Inputs must not be
-# modified. Then, in `leakage_experiment`, compare a model's accuracy with and without the leak and
-# discuss the result (written part, scored by a TA).
+# modified.
+#
+# Then write `leakage_experiment(X_train, y_train, X_test, seed=0)`, which returns
+# `{"with_leak": model, "without_leak": model}`: two classifiers fitted on `X_train`, `y_train` that
+# take **raw** features, since the standardisation is part of each model (a scikit-learn `Pipeline`
+# or a class of your own holding the statistics and a classifier). The `"with_leak"` model
+# standardises with the mean and standard deviation of `X_train` and `X_test` together (the leak);
+# `"without_leak"` with those of `X_train` alone, and its `predict` uses no statistics of the batch
+# it is given. Each model has `predict(X)`, which returns the labels, of shape (n,). The labels of
+# `X_test` are not given: the grader keeps them, measures the accuracy of both models on `X_test`
+# itself (on a balanced binary task, where chance is 0.5: full marks from 0.75, none at 0.55 or
+# below) and puts both accuracies in the report. It also replaces `X_test` with another set: the
+# `"without_leak"` model must keep its predictions, and the `"with_leak"` one must change. So use a
+# classifier that is sensitive to the scale of the features (a regularised logistic regression,
+# k-NN, an SVM; trees, naive Bayes and LDA are blind to standardisation) and pass `seed` to any
+# randomness, so that the models depend on the arguments alone. Discuss the result (written part,
+# scored by a TA).
 
 
 # %%
@@ -52,24 +82,45 @@ def standardize_without_leakage(
     return (X_train - mean) / scale, (X_test - mean) / scale
 
 
-def leakage_experiment(seed: int = 0) -> dict[str, float]:
-    """Accuracy of one model on the same split, standardised with and without the leak.
+def leakage_experiment(
+    X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, seed: int = 0
+) -> dict[str, object]:
+    """Two fitted classifiers that take RAW features: "with_leak" standardises with statistics of
+    X_train and X_test together (the leak), "without_leak" with statistics of X_train alone.
 
-    Returns ``{"accuracy_with_leak": float, "accuracy_without_leak": float}``, both in [0, 1].
+    Returns ``{"with_leak": model, "without_leak": model}``; each model has ``predict(X)`` ->
+    labels (n,).
     """
-    from sklearn.datasets import make_classification
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import train_test_split
 
-    X, y = make_classification(n_samples=300, n_features=10, n_informative=4, random_state=seed)
-    leaky = (X - X.mean(axis=0)) / X.std(axis=0)
-    split = train_test_split(np.arange(len(X)), test_size=0.33, random_state=seed)
-    train, test = split
-    model = LogisticRegression(max_iter=1000)
-    with_leak = model.fit(leaky[train], y[train]).score(leaky[test], y[test])
-    clean_train, clean_test = standardize_without_leakage(X[train], X[test])
-    without_leak = model.fit(clean_train, y[train]).score(clean_test, y[test])
-    return {"accuracy_with_leak": float(with_leak), "accuracy_without_leak": float(without_leak)}
+    class StandardisedClassifier:
+        """Standardises raw features with statistics fixed at construction, then classifies."""
+
+        def __init__(self, statistics_from: np.ndarray) -> None:
+            self.mean = statistics_from.mean(axis=0)
+            std = statistics_from.std(axis=0)
+            self.scale = np.where(std > 0, std, 1.0)
+            self.classifier = LogisticRegression(max_iter=1000, random_state=seed)
+
+        def _standardise(self, X: np.ndarray) -> np.ndarray:
+            return (np.asarray(X, dtype=float) - self.mean) / self.scale
+
+        def fit(self, X: np.ndarray, y: np.ndarray) -> StandardisedClassifier:
+            self.classifier.fit(self._standardise(X), y)
+            return self
+
+        def predict(self, X: np.ndarray) -> np.ndarray:
+            return self.classifier.predict(self._standardise(X))
+
+        def __call__(self, X: np.ndarray) -> np.ndarray:  # model(X) is model.predict(X)
+            return self.predict(X)
+
+    X_train = np.asarray(X_train, dtype=float)
+    X_test = np.asarray(X_test, dtype=float)
+    y_train = np.asarray(y_train)
+    leaky = StandardisedClassifier(np.concatenate([X_train, X_test])).fit(X_train, y_train)
+    clean = StandardisedClassifier(X_train).fit(X_train, y_train)
+    return {"with_leak": leaky, "without_leak": clean}
 
 
 # %% [markdown]

@@ -4,12 +4,14 @@
 # **PT.** Implemente as funções abaixo sem mudar seus nomes nem suas assinaturas (elas são o
 # contrato com o corretor automático). Use apenas numpy, scikit-learn, matplotlib e torch. Rode
 # `grade check ch01_fundamentals ch01_fundamentals.py` para as verificações públicas; o corretor
-# usa muitas outras, ocultas, que testam propriedades (vazamento, formas, estabilidade...).
+# usa muitas outras, ocultas, que testam propriedades (vazamento, formas, estabilidade...). Toda
+# função que recebe arrays deve aceitá-los em float64 e em float32.
 #
 # **EN.** Implement the functions below without changing their names or signatures (they are the
 # contract with the autograder). Use only numpy, scikit-learn, matplotlib and torch. Run
 # `grade check ch01_fundamentals ch01_fundamentals.py` for the public checks; the grader uses many
-# more hidden ones that test properties (leakage, shapes, stability...).
+# more hidden ones that test properties (leakage, shapes, stability...). Every function that takes
+# arrays must accept them as float64 and as float32.
 
 # %%
 from __future__ import annotations
@@ -22,16 +24,48 @@ import numpy as np
 # **PT.** Padronizar *antes* de dividir treino e teste usa estatísticas do teste para transformar o
 # treino: é vazamento de informação. Escreva `standardize_without_leakage`, que calcula média e
 # desvio-padrão populacional (como o `StandardScaler`) **somente** em `X_train` e aplica a ambos.
-# Uma coluna constante em `X_train` é centrada mas não dividida (nada de NaN/inf). As entradas não
-# podem ser modificadas. Depois, em `leakage_experiment`, compare a acurácia de um modelo com e sem
-# o vazamento e discuta o resultado (parte escrita, avaliada por monitor).
+# Uma coluna constante em `X_train` é centrada mas não dividida (nada de NaN/inf), mesmo quando o
+# desvio-padrão calculado não dá exatamente 0 por arredondamento (uma coluna de 0.1, por exemplo).
+# As entradas não podem ser modificadas.
+#
+# Depois, escreva `leakage_experiment(X_train, y_train, X_test, seed=0)`, que devolve
+# `{"with_leak": modelo, "without_leak": modelo}`: dois classificadores já treinados em `X_train`,
+# `y_train`, que recebem atributos **brutos**, pois a padronização faz parte de cada modelo (um
+# `Pipeline` do scikit-learn ou uma classe sua com as estatísticas e um classificador). O modelo
+# `"with_leak"` padroniza com média e desvio-padrão de `X_train` e `X_test` juntos (o vazamento);
+# o `"without_leak"`, só com os de `X_train`, e seu `predict` não usa estatísticas do lote que
+# recebe. Cada modelo tem `predict(X)`, que devolve os rótulos, de forma (n,). Os rótulos de
+# `X_test` não são dados: o corretor os guarda, mede ele mesmo a acurácia dos dois modelos em
+# `X_test` (numa tarefa binária balanceada, em que o acaso dá 0,5: nota cheia a partir de 0,75,
+# nenhuma em 0,55 ou abaixo) e põe as duas acurácias no relatório. Ele também troca `X_test` por
+# outro conjunto: o modelo `"without_leak"` deve continuar prevendo igual, e o `"with_leak"` deve
+# mudar. Por isso use um classificador sensível à escala dos atributos (regressão logística
+# regularizada, k-NN, SVM; árvores, naive Bayes e LDA não enxergam a padronização) e passe `seed`
+# a toda aleatoriedade, para que os modelos dependam só dos argumentos. Discuta o resultado (parte
+# escrita, avaliada por monitor).
 #
 # **EN.** Standardising *before* the train/test split lets test statistics shape the training data:
 # that is leakage. Write `standardize_without_leakage`, which computes the mean and the population
 # standard deviation (as `StandardScaler` does) from `X_train` **only** and applies them to both. A
-# column that is constant in `X_train` is centred but not scaled (no NaN/inf). Inputs must not be
-# modified. Then, in `leakage_experiment`, compare a model's accuracy with and without the leak and
-# discuss the result (written part, scored by a TA).
+# column that is constant in `X_train` is centred but not scaled (no NaN/inf), even when its computed
+# standard deviation is not exactly 0 because of rounding (a column of 0.1s, for instance). Inputs
+# must not be modified.
+#
+# Then write `leakage_experiment(X_train, y_train, X_test, seed=0)`, which returns
+# `{"with_leak": model, "without_leak": model}`: two classifiers fitted on `X_train`, `y_train` that
+# take **raw** features, since the standardisation is part of each model (a scikit-learn `Pipeline`
+# or a class of your own holding the statistics and a classifier). The `"with_leak"` model
+# standardises with the mean and standard deviation of `X_train` and `X_test` together (the leak);
+# `"without_leak"` with those of `X_train` alone, and its `predict` uses no statistics of the batch
+# it is given. Each model has `predict(X)`, which returns the labels, of shape (n,). The labels of
+# `X_test` are not given: the grader keeps them, measures the accuracy of both models on `X_test`
+# itself (on a balanced binary task, where chance is 0.5: full marks from 0.75, none at 0.55 or
+# below) and puts both accuracies in the report. It also replaces `X_test` with another set: the
+# `"without_leak"` model must keep its predictions, and the `"with_leak"` one must change. So use a
+# classifier that is sensitive to the scale of the features (a regularised logistic regression,
+# k-NN, an SVM; trees, naive Bayes and LDA are blind to standardisation) and pass `seed` to any
+# randomness, so that the models depend on the arguments alone. Discuss the result (written part,
+# scored by a TA).
 
 
 # %%
@@ -45,12 +79,24 @@ def standardize_without_leakage(
     raise NotImplementedError("Implemente esta função / implement this function")
 
 
-def leakage_experiment(seed: int = 0) -> dict[str, float]:
-    """Accuracy of one model on the same split, standardised with and without the leak.
+def leakage_experiment(
+    X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, seed: int = 0
+) -> dict[str, object]:
+    """Two fitted classifiers that take RAW features: "with_leak" standardises with statistics of
+    X_train and X_test together (the leak), "without_leak" with statistics of X_train alone.
 
-    Returns ``{"accuracy_with_leak": float, "accuracy_without_leak": float}``, both in [0, 1].
+    Returns ``{"with_leak": model, "without_leak": model}``; each model has ``predict(X)`` ->
+    labels (n,).
     """
     raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ### Resposta / Answer: leakage_discussion (1.1)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
 
 
 # %% [markdown]
@@ -59,13 +105,14 @@ def leakage_experiment(seed: int = 0) -> dict[str, float]:
 # **PT.** Para dados `X` (n x m) com rótulos `y` (k classes), devolva um dicionário com
 # `"global_mean"` (m,), `"class_means"` (k, m), na ordem de `np.unique(y)`, e `"farthest_index"`
 # (k,): para cada classe, o índice **em `X`** da amostra dessa classe mais distante (distância
-# euclidiana) da média da classe. Os rótulos podem ser quaisquer inteiros, fora de ordem, e as classes
-# podem ser desbalanceadas.
+# euclidiana) da média da classe. Os rótulos podem ser quaisquer inteiros (negativos também), fora
+# de ordem; k pode ser 1, e as classes podem ser desbalanceadas (até com uma só amostra).
 #
 # **EN.** For data `X` (n x m) with labels `y` (k classes), return a dict with `"global_mean"` (m,),
 # `"class_means"` (k, m), in the order of `np.unique(y)`, and `"farthest_index"` (k,): for each
 # class, the row index **into `X`** of that class's sample farthest (Euclidean) from the class mean.
-# Labels may be any integers, unsorted, and classes may be imbalanced.
+# Labels may be any integers (negative ones too), unsorted; k may be 1, and classes may be imbalanced
+# (down to a single sample).
 
 
 # %%
@@ -81,13 +128,16 @@ def class_statistics(X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
 # m = 2 e, quando m > 2, os escores das duas primeiras componentes principais (o sinal de cada
 # componente é arbitrário). `plot_feature_space(X, y)` desenha as amostras nessas coordenadas,
 # coloridas por classe, e marca a média global e a média de cada classe; devolve a `Figure` do
-# matplotlib (ela aparece no relatório de correção).
+# matplotlib (ela aparece no relatório de correção). O corretor procura um ponto desenhado (com
+# `ax.scatter` ou `ax.plot`, por exemplo) nas coordenadas de cada amostra e de cada média, a menos do
+# sinal de cada eixo.
 #
 # **EN.** `project_2d(X)` returns 2-D coordinates to look at the data: the data itself when m = 2
 # and, for m > 2, the scores on the first two principal components (each component's sign is
 # arbitrary). `plot_feature_space(X, y)` draws the samples in those coordinates, coloured by class,
 # and marks the global mean and each class mean; it returns the matplotlib `Figure` (it goes into the
-# feedback report).
+# feedback report). The grader looks for a point drawn (with `ax.scatter` or `ax.plot`, for instance)
+# at the coordinates of every sample and of every mean, up to the sign of each axis.
 
 
 # %%
@@ -107,14 +157,16 @@ def plot_feature_space(X: np.ndarray, y: np.ndarray):
 # **PT.** A solução analítica $(X^T X)^{-1} X^T Y$ falha quando há mais atributos (m) que amostras
 # (n). Escreva `fit_linear_closed_form(X, Y, ridge=0.0)` **sem** otimização iterativa (nada de
 # gradiente descendente), sem intercepto, que funcione para m > n: com `ridge = 0`, a solução
-# interpolante de menor norma; com `ridge > 0`, a solução ridge. `Y` pode ser (n,) ou (n, t) e `W`
-# tem forma (m,) ou (m, t). Deve ser rápida mesmo com m muito maior que n.
+# interpolante de menor norma; com `ridge > 0`, a solução ridge. `Y` pode ser (n,) ou (n, t),
+# e `W` tem forma (m,) ou (m, t). Deve ser rápida mesmo com m muito maior que n: com n = 60 e
+# m = 30 000, cada ajuste (`ridge = 0` e `ridge > 0`) deve levar menos de 10 s.
 #
 # **EN.** The closed form $(X^T X)^{-1} X^T Y$ breaks when there are more features (m) than samples
 # (n). Write `fit_linear_closed_form(X, Y, ridge=0.0)` with **no** iterative optimiser (no gradient
 # descent) and no intercept that works for m > n: with `ridge = 0`, the minimum-norm interpolating
-# solution; with `ridge > 0`, the ridge solution. `Y` is (n,) or (n, t) and `W` is (m,) or (m, t).
-# It must stay fast when m is much larger than n.
+# solution; with `ridge > 0`, the ridge solution. `Y` is (n,) or (n, t) and `W` is (m,) or
+# (m, t). It must stay fast when m is much larger than n: with n = 60 and m = 30 000, each fit
+# (`ridge = 0` and `ridge > 0`) must take less than 10 s.
 
 
 # %%
@@ -127,13 +179,17 @@ def fit_linear_closed_form(X: np.ndarray, Y: np.ndarray, ridge: float = 0.0) -> 
 # ## 1.6 Coreset: k amostras representativas / Coreset: k representative samples
 #
 # **PT.** Só podemos treinar com k << n amostras. Escreva `select_coreset(X, k, seed=0)`, que
-# devolve k índices distintos de linhas de `X` escolhidos de forma a *cobrir* os dados (não por
-# amostragem uniforme): grupos pequenos e afastados devem ser representados. O resultado depende só
-# de `seed`; `k > n` levanta `ValueError`.
+# devolve k índices distintos de linhas de `X` (1 ≤ k ≤ n) escolhidos de forma a *cobrir* os dados
+# (não por amostragem uniforme): o raio de cobertura (a maior distância de uma amostra ao ponto
+# escolhido mais próximo) não pode passar o de 90% dos subconjuntos uniformes de k linhas, e todo
+# grupo pequeno e afastado deve ter ao menos um ponto escolhido. O resultado depende só de `seed`;
+# `k > n` levanta `ValueError`.
 #
 # **EN.** We can only train on k << n samples. Write `select_coreset(X, k, seed=0)`, which returns k
-# distinct row indices of `X` chosen to *cover* the data (not uniform sampling): small, far-away
-# groups must be represented. The result depends only on `seed`; `k > n` raises `ValueError`.
+# distinct row indices of `X` (1 <= k <= n) chosen to *cover* the data (not uniform sampling): the
+# covering radius (the largest distance from a sample to its nearest chosen point) must be at most
+# that of 90% of uniformly drawn subsets of k rows, and every small, far-away group must get at
+# least one chosen point. The result depends only on `seed`; `k > n` raises `ValueError`.
 
 
 # %%

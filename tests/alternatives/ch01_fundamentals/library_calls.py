@@ -1,4 +1,5 @@
-"""A correct solution built on library calls: StandardScaler, sklearn PCA, lstsq/Ridge, KMeans.
+"""A correct solution built on library calls: StandardScaler, a Pipeline with LogisticRegression,
+sklearn PCA, lstsq/Ridge, KMeans.
 
 Every function of the contract is redefined here.
 """
@@ -13,23 +14,18 @@ def standardize_without_leakage(X_train, X_test):
     return scaler.transform(X_train), scaler.transform(X_test)
 
 
-def leakage_experiment(seed=0):
-    from sklearn.datasets import make_blobs
-    from sklearn.model_selection import train_test_split
-    from sklearn.neighbors import KNeighborsClassifier
-    from sklearn.pipeline import make_pipeline
+def leakage_experiment(X_train, y_train, X_test, seed=0):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline, make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    X, y = make_blobs(n_samples=200, centers=3, n_features=4, random_state=seed)
-    leaky = StandardScaler().fit_transform(X)
-    a_train, a_test, b_train, b_test = train_test_split(leaky, y, random_state=seed)
-    with_leak = KNeighborsClassifier().fit(a_train, b_train).score(a_test, b_test)
-    c_train, c_test, d_train, d_test = train_test_split(X, y, random_state=seed)
-    clean = make_pipeline(StandardScaler(), KNeighborsClassifier()).fit(c_train, d_train)
-    return {
-        "accuracy_with_leak": float(with_leak),
-        "accuracy_without_leak": float(clean.score(c_test, d_test)),
-    }
+    without_leak = make_pipeline(StandardScaler(), LogisticRegression(C=10.0, random_state=seed))
+    without_leak.fit(X_train, y_train)
+    leaky_scaler = StandardScaler().fit(np.vstack([X_train, X_test]))
+    leaky_classifier = LogisticRegression(C=10.0, random_state=seed)
+    leaky_classifier.fit(leaky_scaler.transform(X_train), y_train)
+    with_leak = Pipeline([("scale", leaky_scaler), ("classify", leaky_classifier)])
+    return {"with_leak": with_leak, "without_leak": without_leak}
 
 
 def class_statistics(X, y):
