@@ -18,21 +18,26 @@ import torch
 from torch import nn
 
 from harness.checks import (
+    MODULE,
     CheckContext,
+    DictOf,
     GraderSettings,
     Text,
     assess_only_if,
     check,
+    digits,
     expect,
     expect_close,
     expect_keys,
     expect_shape,
     fail,
+    refine,
     rubric,
 )
 
-# the contract comes from the reference's annotations alone (`train_ensemble -> AveragingEnsemble`
-# is checked in the worker: an instance of the student's own class)
+# the rest of the contract comes from the reference's annotations (`train_ensemble ->
+# AveragingEnsemble` is checked in the worker: an instance of the student's own class)
+CONTRACT = refine(critical_period_experiment=DictOf(int, MODULE))  # {t: trained model}
 
 SETTINGS = GraderSettings(call_timeout_s=30.0, submission_budget_s=300.0)
 
@@ -136,32 +141,73 @@ def check_ensemble_outputs_probabilities_public(ctx: CheckContext) -> None:
     )
 
 
-def _experiment(
-    ctx: CheckContext, removal_epochs: list[int], epochs: int, seed: int
-) -> dict[int, float]:
-    result = ctx.student.critical_period_experiment(removal_epochs, epochs=epochs, seed=seed)
-    expect_keys(result, removal_epochs, what="the dict {t: accuracy}")
-    outside = {t: v for t, v in result.items() if not 0.0 <= v <= 1.0}
-    expect(
-        not outside,
-        en="{call}: every accuracy should be a fraction in [0, 1]; got {outside}.",
-        pt="{call}: toda acurácia deveria ser uma fração em [0, 1]; obteve {outside}.",
-        call=ctx.student.last_call,
-        outside=outside,
+#: the judge's critical-period runs: the first CP_ROWS training digits, CP_EPOCHS epochs
+CP_ROWS = 600
+CP_EPOCHS = 3
+#: held-out accuracy the best model of a run must beat before the other 5.2 properties are assessed
+#: (chance is 0.10; models that learned nothing score about that)
+CP_LEARNED = 0.3
+
+
+def _cp_training(labels: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The judge's training digits (float32, pixels / 16) and their labels (relabelled by
+    ``labels[y]`` when given); the held-out ones stay with the judge."""
+    data = digits()
+    y = np.array(data.y_train[:CP_ROWS])
+    return np.array(data.X_train[:CP_ROWS]), (y if labels is None else labels[y])
+
+
+def _cp_models(
+    ctx: CheckContext,
+    X: np.ndarray,
+    y: np.ndarray,
+    removal_epochs: list[int],
+    epochs: int,
+    seed: int,
+) -> tuple[dict[int, Any], str]:
+    """Call the student's experiment; exactly one model per requested t."""
+    models = ctx.student.critical_period_experiment(X, y, removal_epochs, epochs=epochs, seed=seed)
+    call = ctx.student.last_call
+    expect_keys(models, removal_epochs, what="the dict {t: model}", context=call)
+    return models, call
+
+
+def _cp_outputs(model: Any, t: int, call: str) -> np.ndarray:
+    """The logits of the model for t on the judge's held-out digits (the judge puts it in eval
+    mode first, as the statement asks)."""
+    X_test = np.array(digits().X_test)
+    model.call_method("eval")
+    return expect_shape(
+        model(torch.tensor(X_test)),
+        (len(X_test), 10),
+        what=f"models[{t}](X) for the judge's held-out digits X, float32 of shape {X_test.shape} (one logit per class)",
+        context=call,
     )
-    return result
+
+
+def _cp_accuracy(logits: np.ndarray, labels: np.ndarray | None = None) -> float:
+    y = np.array(digits().y_test)
+    return float((logits.argmax(axis=1) == (y if labels is None else labels[y])).mean())
+
+
+def _cp_assess_learned(accuracies: dict[int, float], call: str) -> None:
+    assess_only_if(
+        max(accuracies.values()) > CP_LEARNED,
+        en="{call}: the judge measured the held-out accuracies {accuracies} ({{t: accuracy}}; chance is 0.10): no model beats {learned}, so they learned nothing from the training digits and this property is not assessed.",
+        pt="{call}: o corretor mediu as acurácias {accuracies} em dígitos não vistos ({{t: acurácia}}; o acaso é 0.10): nenhum modelo passa de {learned}, então eles não aprenderam nada dos dígitos de treino e esta propriedade não é avaliada.",
+        call=call,
+        accuracies={t: round(a, 3) for t, a in accuracies.items()},
+        learned=CP_LEARNED,
+    )
 
 
 @check("5.2", points=1, category="shape", hidden=False, timeout=60.0)
 def check_critical_period_experiment_structure_public(ctx: CheckContext) -> None:
-    values = [v for seed in (0, 1) for v in _experiment(ctx, [0, 2], 2, seed).values()]
-    assess_only_if(
-        len(np.unique(values)) > 1 and max(values) > 0.3,
-        en="{call} and the same call with seed=0 report the accuracies {values}; those of a real experiment vary with t or the seed, and some are well above chance (0.10), over 0.3: the structure of these values is not assessed.",
-        pt="{call} e a mesma chamada com seed=0 informam as acurácias {values}; as de um experimento de verdade variam com t ou a semente, e algumas ficam bem acima do acaso (0.10), acima de 0.3: a estrutura destes valores não é avaliada.",
-        call=ctx.student.last_call,
-        values=values,
-    )
+    """One model per requested t, each mapping the judge's (n, 64) float32 digits to (n, 10)."""
+    requested = [0, 1, CP_EPOCHS]
+    models, call = _cp_models(ctx, *_cp_training(), requested, epochs=CP_EPOCHS, seed=0)
+    accuracies = {t: _cp_accuracy(_cp_outputs(models[t], t, call)) for t in requested}
+    _cp_assess_learned(accuracies, call)
 
 
 @check("5.3", points=1, category="correctness", hidden=False)
@@ -256,11 +302,15 @@ def _expect_end(
 # BEGIN HIDDEN
 # Requirement -> checks. 5.1 mean softmax (n, k), rows sum 1: public, matches_mean_of_softmax (1-4
 # members, lists only), single_member; submodules: registers_members, eval_propagates (no .train);
-# huge logits: stable_*; train_ensemble (n_members=3): accuracy >= 0.9. 5.2 exact keys, values in
-# [0, 1] (t = 0, epochs), accuracy > 0.3: structure_public, keys_and_values; seed: deterministic;
-# t outside 0..epochs: rejects_bad_epochs. 5.3 cosine (any shape, float32/64; lists/tuples/dicts by
-# key): confusion_*, predictability_*; sizes/keys differ, all-zero -> ValueError: rejects_* (sizes:
-# confusion only); clamp: in_range_* (not predictability); inputs untouched (tensor/list/dict);
+# huge logits: stable_*; train_ensemble (n_members=3): accuracy >= 0.9. 5.2 {t: model}, one per
+# requested t, (n, 64) -> (n, 10): structure_public (assessed once a model beats 0.3); the judge's
+# held-out accuracy of the best model, relabelled classes, curve vs the reference's attached:
+# accuracy_measured_by_judge (0.8 full, 0.3 none); augmentation applied (t=0 vs t=epochs differ):
+# augmentation_changes_model; same init and generators reset per run ([1] vs [3, 1]):
+# models_independent_of_other_runs; seed: deterministic; t outside 0..epochs: rejects_bad_epochs;
+# X_train, y_train, removal_epochs unchanged: leaves_inputs_untouched. 5.3 cosine (any shape,
+# float32/64; lists/tuples/dicts by key): confusion_*, predictability_*; sizes/keys differ,
+# all-zero -> ValueError: rejects_* (sizes: confusion only); clamp: in_range_* (not predictability); inputs untouched (tensor/list/dict);
 # critical_period_end: matches_definition (lengths 0-14), inclusive, absolute, short, numpy. 5.4:
 # BatchNorm1d/2d/3d: freeze_only_*, unfreezes_*, keeps_values; BN-only: accuracy >= 0.6, keeps, det.
 import hypothesis.strategies as st  # noqa: E402
@@ -269,9 +319,8 @@ from harness.checks import (  # noqa: E402
     Partial,
     accuracy,
     accuracy_partial,
-    bars_vs_reference,
     call_repr,
-    digits,
+    curves,
     expect_deterministic,
     expect_inputs_untouched,
     expect_model_untouched,
@@ -414,7 +463,120 @@ def check_trained_ensemble_accuracy(ctx: CheckContext) -> Partial | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# 5.2 critical-period experiment
+# 5.2 critical-period experiment: the student returns models, the judge measures them
+
+#: the judge relabels the digit classes (class c becomes CP_RELABEL[c]) for the accuracy check, so
+#: that only models trained on the (X_train, y_train) it passes can score: a function that loads
+#: the digits itself and ignores its arguments predicts the original classes
+CP_RELABEL = np.array([3, 8, 1, 6, 0, 9, 4, 7, 2, 5])
+#: the best model's held-out accuracy for full points (the reference's are about 0.88-0.91 with
+#: CP_ROWS = 600 and CP_EPOCHS = 3, seeds 0 and 1); none at or below CP_LEARNED (untrained
+#: models score 0.08-0.2)
+CP_FULL = 0.8
+
+
+def _cp_accuracies(
+    models: dict[int, Any], call: str, labels: np.ndarray | None = None
+) -> dict[int, float]:
+    return {t: _cp_accuracy(_cp_outputs(models[t], t, call), labels) for t in sorted(models)}
+
+
+def _cp_curve_figure(student: dict[int, float], reference: dict[int, float]) -> Any:
+    ts = sorted(reference)
+    figure = curves(
+        ts,
+        {
+            "student": [student.get(t, np.nan) for t in ts],
+            "reference": [reference[t] for t in ts],
+            "chance": [0.1] * len(ts),
+        },
+        xlabel="t (augmentation during the first t epochs only)",
+        ylabel="held-out accuracy measured by the judge",
+    )
+    figure.axes[0].set_xticks(ts)
+    figure.axes[0].set_ylim(0.0, 1.0)
+    return figure
+
+
+@check("5.2", points=2, category="behaviour", timeout=90.0)
+def check_critical_period_accuracy_measured_by_judge(ctx: CheckContext) -> Partial | None:
+    """The judge evaluates every returned model on its own held-out digits (with the classes
+    relabelled, so the models must come from the training data passed in); the best one counts.
+    The judge-measured curve accuracy-versus-t is attached next to the reference's."""
+    requested = list(range(CP_EPOCHS + 1))
+    arguments = (*_cp_training(CP_RELABEL), requested)
+    models, call = _cp_models(ctx, *arguments, epochs=CP_EPOCHS, seed=1)
+    student = _cp_accuracies(models, call, CP_RELABEL)
+    reference_models = ctx.reference.critical_period_experiment(
+        *arguments, epochs=CP_EPOCHS, seed=1
+    )
+    reference = _cp_accuracies(reference_models, "reference", CP_RELABEL)
+    ctx.attach_figure(
+        Text(
+            en=f"Critical-period experiment: held-out accuracy measured by the judge for each t (epochs={CP_EPOCHS}, {CP_ROWS} training digits, seed=1), student and reference",
+            pt=f"Experimento de período crítico: acurácia em dígitos não vistos medida pelo corretor para cada t (epochs={CP_EPOCHS}, {CP_ROWS} dígitos de treino, seed=1), aluno e referência",
+        ),
+        _cp_curve_figure(student, reference),
+    )
+    shown = {t: round(a, 3) for t, a in student.items()}
+    return accuracy_partial(
+        max(student.values()),
+        full=CP_FULL,
+        zero=CP_LEARNED,
+        what=Text(
+            en=f"the best held-out accuracy the judge measured over the returned models (chance is 0.10; the classes were relabelled, so models must be trained on the X_train, y_train passed in; per t: {shown})",
+            pt=f"a melhor acurácia em dígitos não vistos que o corretor mediu entre os modelos devolvidos (o acaso é 0.10; as classes foram renomeadas, então os modelos devem ser treinados nos X_train, y_train recebidos; por t: {shown})",
+        ),
+        context=call,
+    )
+
+
+@check(
+    "5.2",
+    points=1,
+    category="behaviour",
+    timeout=60.0,
+    requires=check_critical_period_experiment_structure_public,
+)
+def check_critical_period_augmentation_changes_model(ctx: CheckContext) -> None:
+    """The model augmented throughout (t = epochs) and the never-augmented one (t = 0) differ."""
+    models, call = _cp_models(ctx, *_cp_training(), [0, CP_EPOCHS], epochs=CP_EPOCHS, seed=2)
+    never, always = (_cp_outputs(models[t], t, call) for t in (0, CP_EPOCHS))
+    difference = float(np.max(np.abs(never - always)))
+    expect(
+        difference > 1e-4,
+        en="{call}: the models for t = 0 (never augmented) and t = {epochs} (augmented during every epoch) give the same logits on the judge's held-out digits (largest difference {difference:.2g}); the augmentation is never applied to the inputs the model is trained on.",
+        pt="{call}: os modelos para t = 0 (nunca aumentado) e t = {epochs} (aumentado em todas as épocas) dão os mesmos logits nos dígitos não vistos do corretor (maior diferença {difference:.2g}); o aumento de dados nunca é aplicado às entradas com que o modelo é treinado.",
+        call=call,
+        epochs=CP_EPOCHS,
+        difference=difference,
+    )
+
+
+@check(
+    "5.2",
+    points=1,
+    category="correctness",
+    timeout=60.0,
+    requires=check_critical_period_experiment_structure_public,
+)
+def check_critical_period_models_independent_of_other_runs(ctx: CheckContext) -> None:
+    """The model for t depends on (t, seed) only: t = 1 alone and t = 1 after t = 3 are the same
+    (catches an initialisation or a noise generator shared by the runs instead of reset)."""
+    X, y = _cp_training()
+    alone, call_alone = _cp_models(ctx, X, y, [1], epochs=CP_EPOCHS, seed=0)
+    after, call_after = _cp_models(ctx, X, y, [CP_EPOCHS, 1], epochs=CP_EPOCHS, seed=0)
+    difference = float(
+        np.max(np.abs(_cp_outputs(after[1], 1, call_after) - _cp_outputs(alone[1], 1, call_alone)))
+    )
+    expect(
+        difference <= 1e-5,
+        en="The model for t = 1 returned by {after} and the one returned by {alone} give different logits on the judge's held-out digits (largest difference {difference:.3g}); each model must depend on t and seed only: every run starts from the same initialisation and resets its random generators, so that no run depends on the runs requested before it (a generator or an initialisation shared by the runs breaks this).",
+        pt="O modelo para t = 1 devolvido por {after} e o devolvido por {alone} dão logits diferentes nos dígitos não vistos do corretor (maior diferença {difference:.3g}); cada modelo deve depender só de t e seed: todo treino parte da mesma inicialização e reinicia seus geradores aleatórios, para que nenhum treino dependa dos pedidos antes dele (um gerador ou uma inicialização compartilhados entre os treinos quebram isso).",
+        after=call_after,
+        alone=call_alone,
+        difference=difference,
+    )
 
 
 @check(
@@ -425,32 +587,16 @@ def check_trained_ensemble_accuracy(ctx: CheckContext) -> Partial | None:
     requires=check_critical_period_experiment_structure_public,
 )
 def check_critical_period_experiment_deterministic(ctx: CheckContext) -> None:
-    expect_deterministic(ctx.student.critical_period_experiment, [0, 2], epochs=2, seed=3)
-
-
-@check(
-    "5.2",
-    points=1,
-    category="shape",
-    timeout=60.0,
-    requires=check_critical_period_experiment_deterministic,
-)
-def check_critical_period_experiment_keys_and_values(ctx: CheckContext) -> None:
-    requested = [0, 1, 3, 4]
-    accuracies = _experiment(ctx, requested, epochs=4, seed=1)
-    reference = ctx.reference.critical_period_experiment(requested, epochs=4, seed=1)
-    figure = bars_vs_reference(
-        {str(t): accuracies[t] for t in requested},
-        {str(t): reference[t] for t in requested},
-        ylabel="final test accuracy (augmentation removed after epoch t)",
-        baseline=0.1,
-    )
-    ctx.attach_figure(
-        Text(
-            en="Critical-period experiment (epochs=4, seed=1): student and reference",
-            pt="Experimento de período crítico (epochs=4, seed=1): aluno e referência",
-        ),
-        figure,
+    """The same call twice returns the same models (compared by state_dict)."""
+    X, y = _cp_training()
+    expect_deterministic(
+        ctx.student.critical_period_experiment,
+        X,
+        y,
+        [0, 2],
+        epochs=2,
+        seed=3,
+        compare=lambda models: [models.get(t) for t in (0, 2)],
     )
 
 
@@ -458,11 +604,25 @@ def check_critical_period_experiment_keys_and_values(ctx: CheckContext) -> None:
     "5.2",
     points=1,
     category="stability",
-    requires=check_critical_period_experiment_deterministic,
+    requires=check_critical_period_experiment_structure_public,
 )
 def check_critical_period_experiment_rejects_bad_epochs(ctx: CheckContext) -> None:
-    expect_raises("ValueError", ctx.student.critical_period_experiment, [0, 5], epochs=3, seed=0)
-    expect_raises("ValueError", ctx.student.critical_period_experiment, [-1], epochs=3, seed=0)
+    X, y = _cp_training()
+    f = ctx.student.critical_period_experiment
+    expect_raises("ValueError", f, X[:100], y[:100], [0, 4], epochs=3, seed=0)
+    expect_raises("ValueError", f, X[:100], y[:100], [-1], epochs=3, seed=0)
+
+
+@check(
+    "5.2",
+    points=1,
+    category="side-effects",
+    timeout=60.0,
+    requires=check_critical_period_experiment_structure_public,
+)
+def check_critical_period_experiment_leaves_inputs_untouched(ctx: CheckContext) -> None:
+    X, y = _cp_training()
+    expect_inputs_untouched(ctx.student.critical_period_experiment, X, y, [0, 2], epochs=2, seed=0)
 
 
 # ---------------------------------------------------------------------------------------------

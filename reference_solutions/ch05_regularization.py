@@ -130,59 +130,73 @@ def train_ensemble(
 # ## 5.2 Períodos críticos / Critical periods
 #
 # **PT.** Períodos críticos são fases iniciais do treino em que a regularização mais importa
-# (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Elabore um experimento: treine um
-# MLP pequeno em um subconjunto dos dígitos (`sklearn.datasets.load_digits`, pixels divididos por
-# 16) com **aumento de dados** (por exemplo, ruído gaussiano somado às entradas) **apenas nas
-# primeiras `t` épocas** e sem ele depois, por `epochs` épocas ao todo. Para cada `t` em
-# `removal_epochs` (cada `t` entre 0 e `epochs`; `t = 0` é nunca regularizar, `t = epochs` é
-# regularizar o treino inteiro), treine a partir da **mesma** inicialização e meça a acurácia final
-# em um conjunto de teste fixo. Devolva `{t: acuracia}` (chaves `int`, valores `float` em [0, 1]),
-# com exatamente os `t` pedidos; o resultado deve ser o mesmo para a mesma `seed`; um `t` fora de
-# `0..epochs` levanta `ValueError`. Já com `epochs=2` alguma acurácia deve passar de 0.3 (o acaso é
-# 0.1). Mantenha o custo pequeno (alguns segundos). Na parte escrita, diga se períodos críticos
+# (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Monte o experimento que os procura:
+# `critical_period_experiment(X_train, y_train, removal_epochs, epochs, seed)` recebe dígitos de
+# treino (`X_train` float32 `(n, 64)`, pixels de `load_digits` já divididos por 16; `y_train`
+# rótulos 0..9) e, para **cada** `t` em `removal_epochs`, treina um MLP pequeno em
+# `(X_train, y_train)` por `epochs` épocas com **aumento de dados** nas entradas (por exemplo, ruído
+# gaussiano somado aos pixels) **só nas primeiras `t` épocas**, e sem ele nas demais: `t = 0` nunca
+# aumenta, `t = epochs` aumenta o treino inteiro. Todos os treinos partem da **mesma**
+# inicialização, fixada por `seed`, e cada modelo depende só de `t` e de `seed`: não de quais
+# outros `t` foram pedidos nem da ordem deles (reinicie sementes e geradores a cada treino). Devolva
+# `{t: modelo}` com exatamente os `t` pedidos (chaves `int`), cada modelo um `nn.Module` em modo
+# `eval` que leva `(m, 64)` float32 a logits `(m, 10)`; a mesma chamada devolve os mesmos modelos; um
+# `t` fora de `0..epochs` levanta `ValueError`; não modifique as entradas. Você **não** mede acurácia:
+# o corretor escolhe os dígitos de treino, guarda dígitos de teste que seus modelos nunca viram e
+# mede ele mesmo a acurácia de cada modelo (com `epochs=3` e algumas centenas de dígitos, o melhor
+# modelo deve chegar a 0.8 para nota cheia; nenhuma nota em 0.3 ou abaixo; o acaso é 0.1). Também
+# verifica que o aumento muda o modelo (`t = 0` e `t = epochs` dão modelos diferentes). O custo deve
+# ficar em poucos segundos. Na parte escrita, rode o experimento você mesmo (meça a acurácia de
+# cada modelo em dígitos separados, com algumas sementes e mais épocas), diga se períodos críticos
 # aparecem e interprete a curva acurácia x `t`.
 #
 # **EN.** Critical periods are early phases of training in which regularisation matters most
-# (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Design an experiment: train a small
-# MLP on a subset of the digits (`sklearn.datasets.load_digits`, pixels divided by 16) with **data
-# augmentation** (e.g. Gaussian noise added to the inputs) **during the first `t` epochs only** and
-# without it afterwards, for `epochs` epochs in total. For each `t` in `removal_epochs` (each `t`
-# between 0 and `epochs`; `t = 0` never regularises, `t = epochs` regularises the whole run), train
-# from the **same** initialisation and measure the final accuracy on a fixed test set. Return
-# `{t: accuracy}` (`int` keys, `float` values in [0, 1]) with exactly the requested `t`s; the result
-# must be the same for the same `seed`; a `t` outside `0..epochs` raises `ValueError`. Already with
-# `epochs=2` some accuracy must exceed 0.3 (chance is 0.1). Keep it cheap (a few seconds). In the
-# written part, say whether critical periods appear and interpret the accuracy-versus-`t` curve.
+# (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Build the experiment that looks for
+# them: `critical_period_experiment(X_train, y_train, removal_epochs, epochs, seed)` receives
+# training digits (`X_train` float32 `(n, 64)`, `load_digits` pixels already divided by 16;
+# `y_train` labels 0..9) and, for **each** `t` in `removal_epochs`, trains a small MLP on
+# `(X_train, y_train)` for `epochs` epochs with input **data augmentation** (e.g. Gaussian noise
+# added to the pixels) **during the first `t` epochs only**, and without it afterwards: `t = 0`
+# never augments, `t = epochs` augments the whole run. Every run starts from the **same**
+# initialisation, fixed by `seed`, and each model depends on `t` and `seed` only: not on which other
+# `t`s were requested nor on their order (reset seeds and generators for every run). Return
+# `{t: model}` with exactly the requested `t`s (`int` keys), each model an `nn.Module` in `eval`
+# mode mapping `(m, 64)` float32 to `(m, 10)` logits; the same call returns the same models; a `t`
+# outside `0..epochs` raises `ValueError`; leave the inputs unchanged. You do **not** measure
+# accuracy: the grader chooses the training digits, keeps test digits your models never saw and
+# measures every model's accuracy itself (with `epochs=3` and a few hundred digits, the best model
+# must reach 0.8 for full marks; nothing at 0.3 or below; chance is 0.1). It also checks that
+# augmentation changes the model (`t = 0` and `t = epochs` give different models). Keep it cheap: a
+# few seconds. In the written part, run the experiment yourself (measure each model's accuracy on
+# held-out digits, over a few seeds and more epochs), say whether critical periods appear and
+# interpret the accuracy-versus-`t` curve.
 
 
 # %%
 def critical_period_experiment(
-    removal_epochs: Sequence[int], epochs: int = 8, seed: int = 0
-) -> dict[int, float]:
-    """Final test accuracy for each epoch t after which input-noise augmentation is switched off."""
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    removal_epochs: Sequence[int],
+    epochs: int = 8,
+    seed: int = 0,
+) -> dict[int, nn.Module]:
+    """{t: small MLP trained on (X_train, y_train) for ``epochs`` epochs from the same seeded
+    initialisation, with input-noise augmentation during the first t epochs only}, in eval mode."""
     # BEGIN SOLUTION
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
     removal_epochs = [int(t) for t in removal_epochs]
     for t in removal_epochs:
         if not 0 <= t <= epochs:
             raise ValueError(f"every removal epoch must be in 0..{epochs}, got {t}")
-    data = load_digits()
-    X = (data.data / 16.0).astype(np.float32)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, data.target, train_size=300, test_size=500, random_state=seed, stratify=data.target
-    )
-    inputs, targets = torch.from_numpy(X_train), torch.as_tensor(y_train, dtype=torch.int64)
-    test_inputs = torch.from_numpy(X_test)
+    inputs = torch.tensor(np.asarray(X_train), dtype=torch.float32)  # a copy: X_train stays as is
+    targets = torch.tensor(np.asarray(y_train), dtype=torch.int64)
     torch.manual_seed(seed)
-    initial = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
-    results = {}
+    initial = nn.Sequential(nn.Linear(inputs.shape[1], 128), nn.ReLU(), nn.Linear(128, 10))
+    models = {}
     for t in removal_epochs:
-        model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 10))
-        model.load_state_dict(initial.state_dict())
+        model = nn.Sequential(nn.Linear(inputs.shape[1], 128), nn.ReLU(), nn.Linear(128, 10))
+        model.load_state_dict(initial.state_dict())  # the same initialisation for every t
         optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)
-        generator = torch.Generator().manual_seed(seed)
+        generator = torch.Generator().manual_seed(seed)  # reset per run: depends on (t, seed) only
         for epoch in range(epochs):
             for batch in torch.randperm(len(inputs), generator=generator).split(32):
                 x = inputs[batch]
@@ -191,10 +205,8 @@ def critical_period_experiment(
                 optimizer.zero_grad()
                 nn.functional.cross_entropy(model(x), targets[batch]).backward()
                 optimizer.step()
-        with torch.no_grad():
-            predictions = model(test_inputs).argmax(dim=1).numpy()
-        results[t] = float((predictions == y_test).mean())
-    return results
+        models[t] = model.eval()
+    return models
     # END SOLUTION
 
 
@@ -206,18 +218,21 @@ def critical_period_experiment(
 # *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
 # BEGIN REMOVE
 #
-# **Resposta modelo.** Se a acurácia final sobe com t para t pequeno e depois se estabiliza a partir
-# de um t*, o aumento de dados só importa no começo: há um período crítico que termina por volta de
-# t*, e retirá-lo depois disso custa pouco. Se a curva é plana ou a diferença fica dentro da
-# variação entre sementes (compare com o desvio-padrão de algumas sementes), o experimento não
-# mostra período crítico: um MLP pequeno nos dígitos pode simplesmente não precisar dessa
-# regularização.
+# **Resposta modelo.** Avalie cada modelo devolvido em dígitos separados (que nenhum treino viu)
+# para obter a curva acurácia final x t, repetida com algumas sementes. Se a acurácia sobe com t
+# para t pequeno e se estabiliza a partir de um t*, o aumento de dados só importa no começo: há um
+# período crítico que termina por volta de t*, e retirá-lo depois custa pouco. Se a curva é plana
+# ou as diferenças ficam dentro do desvio-padrão entre sementes, o experimento não mostra período
+# crítico: um MLP pequeno nos dígitos, treinado por poucas épocas, pode simplesmente não precisar
+# dessa regularização (ruído forte pode até reduzir a acurácia quando dura o treino todo).
 #
-# **Model answer.** If final accuracy rises with t for small t and levels off from some t* on,
-# augmentation only matters early: there is a critical period ending around t*, and removing
-# augmentation after it costs little. If the curve is flat or the differences stay within the
-# variation over seeds (compare with the standard deviation over a few seeds), the experiment shows
-# no critical period: a small MLP on the digits may simply not need this regularisation.
+# **Model answer.** Evaluate every returned model on held-out digits (seen by no run) to get the
+# final-accuracy-versus-t curve, repeated over a few seeds. If accuracy rises with t for small t and
+# levels off from some t* on, augmentation only matters early: there is a critical period ending
+# around t*, and removing augmentation after it costs little. If the curve is flat or the
+# differences stay within the standard deviation over seeds, the experiment shows no critical
+# period: a small MLP on the digits, trained for a few epochs, may simply not need this
+# regularisation (strong noise may even lower accuracy when it lasts the whole run).
 # END REMOVE
 
 

@@ -37,8 +37,8 @@ from torch import nn
 # grandes não podem produzir NaN. Depois, `train_ensemble(X, y, n_members, seed)` treina
 # `n_members` MLPs pequenos e diferentes entre si (sementes e/ou amostras bootstrap distintas) em
 # `(X, y)` e devolve o `AveragingEnsemble` deles em modo `eval`; o corretor mede a acurácia em dígitos
-# que você não viu. Na parte escrita, defina formalmente a estratégia de ensemble adotada e compare
-# o ensemble com um único membro.
+# que você não viu (nota cheia a partir de 0.9, nenhuma em 0.5 ou abaixo). Na parte escrita, defina
+# formalmente a estratégia de ensemble adotada e compare o ensemble com um único membro.
 #
 # **EN.** An *ensemble* combines several separately trained models; averaging their predictions
 # reduces variance and acts as a regulariser. Write the class `AveragingEnsemble(members)`, an
@@ -48,9 +48,9 @@ from torch import nn
 # appear in `state_dict()`, and `.eval()`/`.train()` reach them); very large logits must not produce
 # NaN. Then `train_ensemble(X, y, n_members, seed)` trains `n_members` small MLPs that differ from
 # each other (different seeds and/or bootstrap samples) on `(X, y)` and returns their
-# `AveragingEnsemble` in `eval` mode; the grader measures its accuracy on digits you have not seen.
-# In the written part, define formally the ensemble strategy you adopted and compare the ensemble
-# with a single member.
+# `AveragingEnsemble` in `eval` mode; the grader measures its accuracy on digits you have not seen
+# (full marks from 0.9, none at 0.5 or below). In the written part, define formally the ensemble
+# strategy you adopted and compare the ensemble with a single member.
 
 
 # %%
@@ -72,39 +72,78 @@ def train_ensemble(
 
 
 # %% [markdown]
+# ### Resposta / Answer: ensemble_definition (5.1)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+
+
+# %% [markdown]
 # ## 5.2 Períodos críticos / Critical periods
 #
 # **PT.** Períodos críticos são fases iniciais do treino em que a regularização mais importa
-# (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Elabore um experimento: treine um
-# MLP pequeno em um subconjunto dos dígitos (`sklearn.datasets.load_digits`, pixels divididos por
-# 16) com **aumento de dados** (por exemplo, ruído gaussiano somado às entradas) **apenas nas
-# primeiras `t` épocas** e sem ele depois, por `epochs` épocas ao todo. Para cada `t` em
-# `removal_epochs` (cada `t` entre 0 e `epochs`; `t = 0` é nunca regularizar, `t = epochs` é
-# regularizar o treino inteiro), treine a partir da **mesma** inicialização e meça a acurácia final
-# em um conjunto de teste fixo. Devolva `{t: acuracia}` (chaves `int`, valores `float` em [0, 1]),
-# com exatamente os `t` pedidos; o resultado deve ser o mesmo para a mesma `seed`; um `t` fora de
-# `0..epochs` levanta `ValueError`. Mantenha o custo pequeno (alguns segundos). Na parte escrita,
-# diga se períodos críticos aparecem e interprete a curva acurácia x `t`.
+# (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Monte o experimento que os procura:
+# `critical_period_experiment(X_train, y_train, removal_epochs, epochs, seed)` recebe dígitos de
+# treino (`X_train` float32 `(n, 64)`, pixels de `load_digits` já divididos por 16; `y_train`
+# rótulos 0..9) e, para **cada** `t` em `removal_epochs`, treina um MLP pequeno em
+# `(X_train, y_train)` por `epochs` épocas com **aumento de dados** nas entradas (por exemplo, ruído
+# gaussiano somado aos pixels) **só nas primeiras `t` épocas**, e sem ele nas demais: `t = 0` nunca
+# aumenta, `t = epochs` aumenta o treino inteiro. Todos os treinos partem da **mesma**
+# inicialização, fixada por `seed`, e cada modelo depende só de `t` e de `seed`: não de quais
+# outros `t` foram pedidos nem da ordem deles (reinicie sementes e geradores a cada treino). Devolva
+# `{t: modelo}` com exatamente os `t` pedidos (chaves `int`), cada modelo um `nn.Module` em modo
+# `eval` que leva `(m, 64)` float32 a logits `(m, 10)`; a mesma chamada devolve os mesmos modelos; um
+# `t` fora de `0..epochs` levanta `ValueError`; não modifique as entradas. Você **não** mede acurácia:
+# o corretor escolhe os dígitos de treino, guarda dígitos de teste que seus modelos nunca viram e
+# mede ele mesmo a acurácia de cada modelo (com `epochs=3` e algumas centenas de dígitos, o melhor
+# modelo deve chegar a 0.8 para nota cheia; nenhuma nota em 0.3 ou abaixo; o acaso é 0.1). Também
+# verifica que o aumento muda o modelo (`t = 0` e `t = epochs` dão modelos diferentes). O custo deve
+# ficar em poucos segundos. Na parte escrita, rode o experimento você mesmo (meça a acurácia de
+# cada modelo em dígitos separados, com algumas sementes e mais épocas), diga se períodos críticos
+# aparecem e interprete a curva acurácia x `t`.
 #
 # **EN.** Critical periods are early phases of training in which regularisation matters most
-# (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Design an experiment: train a small
-# MLP on a subset of the digits (`sklearn.datasets.load_digits`, pixels divided by 16) with **data
-# augmentation** (e.g. Gaussian noise added to the inputs) **during the first `t` epochs only** and
-# without it afterwards, for `epochs` epochs in total. For each `t` in `removal_epochs` (each `t`
-# between 0 and `epochs`; `t = 0` never regularises, `t = epochs` regularises the whole run), train
-# from the **same** initialisation and measure the final accuracy on a fixed test set. Return
-# `{t: accuracy}` (`int` keys, `float` values in [0, 1]) with exactly the requested `t`s; the result
-# must be the same for the same `seed`; a `t` outside `0..epochs` raises `ValueError`. Keep it cheap
-# (a few seconds). In the written part, say whether critical periods appear and interpret the
-# accuracy-versus-`t` curve.
+# (Golatkar et al., NeurIPS 2019; Kleinman et al., 2023/2024). Build the experiment that looks for
+# them: `critical_period_experiment(X_train, y_train, removal_epochs, epochs, seed)` receives
+# training digits (`X_train` float32 `(n, 64)`, `load_digits` pixels already divided by 16;
+# `y_train` labels 0..9) and, for **each** `t` in `removal_epochs`, trains a small MLP on
+# `(X_train, y_train)` for `epochs` epochs with input **data augmentation** (e.g. Gaussian noise
+# added to the pixels) **during the first `t` epochs only**, and without it afterwards: `t = 0`
+# never augments, `t = epochs` augments the whole run. Every run starts from the **same**
+# initialisation, fixed by `seed`, and each model depends on `t` and `seed` only: not on which other
+# `t`s were requested nor on their order (reset seeds and generators for every run). Return
+# `{t: model}` with exactly the requested `t`s (`int` keys), each model an `nn.Module` in `eval`
+# mode mapping `(m, 64)` float32 to `(m, 10)` logits; the same call returns the same models; a `t`
+# outside `0..epochs` raises `ValueError`; leave the inputs unchanged. You do **not** measure
+# accuracy: the grader chooses the training digits, keeps test digits your models never saw and
+# measures every model's accuracy itself (with `epochs=3` and a few hundred digits, the best model
+# must reach 0.8 for full marks; nothing at 0.3 or below; chance is 0.1). It also checks that
+# augmentation changes the model (`t = 0` and `t = epochs` give different models). Keep it cheap: a
+# few seconds. In the written part, run the experiment yourself (measure each model's accuracy on
+# held-out digits, over a few seeds and more epochs), say whether critical periods appear and
+# interpret the accuracy-versus-`t` curve.
 
 
 # %%
 def critical_period_experiment(
-    removal_epochs: Sequence[int], epochs: int = 8, seed: int = 0
-) -> dict[int, float]:
-    """Final test accuracy for each epoch t after which input-noise augmentation is switched off."""
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    removal_epochs: Sequence[int],
+    epochs: int = 8,
+    seed: int = 0,
+) -> dict[int, nn.Module]:
+    """{t: small MLP trained on (X_train, y_train) for ``epochs`` epochs from the same seeded
+    initialisation, with input-noise augmentation during the first t epochs only}, in eval mode."""
     raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ### Resposta / Answer: critical_period_discussion (5.2)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
 
 
 # %% [markdown]
@@ -188,6 +227,14 @@ def critical_period_end(history: Sequence[float], threshold: float, patience: in
 
 
 # %% [markdown]
+# ### Resposta / Answer: critical_period_end_technique (5.3)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*
+
+
+# %% [markdown]
 # ## 5.4 Treinando só a BatchNorm / Training BatchNorm only
 #
 # **PT.** Frankle et al. (ICLR 2021) mostraram que treinar **apenas** os parâmetros afins (`weight`
@@ -199,8 +246,8 @@ def critical_period_end(history: Sequence[float], threshold: float, patience: in
 # congela o modelo dessa forma, treina só a BatchNorm em `(X, y)` (arrays numpy: `X` float32
 # `(n, d)`, `y` inteiros) por `epochs` épocas e devolve o modelo treinado, **a mesma arquitetura**
 # (o corretor carrega o seu `state_dict()` em uma cópia dele e mede a acurácia em dígitos que você
-# não viu). Nenhum outro parâmetro pode mudar, nem um bit; o resultado deve ser o mesmo para a
-# mesma `seed`.
+# não viu: nota cheia a partir de 0.6, nenhuma em 0.2 ou abaixo). Nenhum outro parâmetro pode mudar,
+# nem um bit; o resultado deve ser o mesmo para a mesma `seed`.
 #
 # **EN.** Frankle et al. (ICLR 2021) showed that training **only** the affine parameters (`weight`
 # and `bias`, i.e. gamma and beta) of the BatchNorm layers of a network whose other weights stay
@@ -211,8 +258,8 @@ def critical_period_end(history: Sequence[float], threshold: float, patience: in
 # freezes the model that way, trains only the BatchNorm on `(X, y)` (numpy arrays: `X` float32
 # `(n, d)`, `y` integers) for `epochs` epochs and returns the trained model, **the same
 # architecture** (the grader loads your `state_dict()` into its own copy and measures the accuracy
-# on digits you have not seen). No other parameter may change, not even by one bit; the result must
-# be the same for the same `seed`.
+# on digits you have not seen: full marks from 0.6, none at 0.2 or below). No other parameter may
+# change, not even by one bit; the result must be the same for the same `seed`.
 
 
 # %%
@@ -226,3 +273,11 @@ def train_batchnorm_only(
 ) -> nn.Module:
     """Train only the BatchNorm affine parameters of ``model`` on (X, y); return it in eval mode."""
     raise NotImplementedError("Implemente esta função / implement this function")
+
+
+# %% [markdown]
+# ### Resposta / Answer: batchnorm_only_discussion (5.4)
+#
+# *Escreva sua resposta abaixo deste título (no `.py`, em linhas de comentário `# `); não mude o título.*
+#
+# *Write your answer below this heading (in the `.py` file, as `# ` comment lines); keep the heading.*

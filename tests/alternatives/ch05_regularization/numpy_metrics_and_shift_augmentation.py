@@ -59,33 +59,28 @@ def _shift(images, rng):
     return out
 
 
-def critical_period_experiment(removal_epochs, epochs=8, seed=0):
-    from sklearn.datasets import load_digits
-
+def critical_period_experiment(X_train, y_train, removal_epochs, epochs=8, seed=0):
     if any(t < 0 or t > epochs for t in removal_epochs):
         raise ValueError("removal epochs must lie in 0..epochs")
-    X, y = load_digits(return_X_y=True)
-    X = (X / 16.0).astype(np.float32)
-    order = np.random.default_rng(seed).permutation(len(X))
-    train, test = order[:400], order[400:900]
-    results = {}
+    X = np.array(X_train, dtype=np.float32)
+    y = np.array(y_train, dtype=np.int64)
+    models = {}
     for t in removal_epochs:
         rng = np.random.default_rng(seed + 1)
         torch.manual_seed(seed)
         model = nn.Sequential(nn.Linear(64, 96), nn.ReLU(), nn.Linear(96, 10))
         optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
         for epoch in range(epochs):
-            inputs = _shift(X[train], rng) if epoch < t else X[train]
-            for batch in np.array_split(rng.permutation(len(train)), 10):
+            inputs = _shift(X, rng) if epoch < t else X
+            for batch in np.array_split(rng.permutation(len(X)), max(1, len(X) // 32)):
                 optimizer.zero_grad()
                 F.cross_entropy(
-                    model(torch.from_numpy(inputs[batch])), torch.from_numpy(y[train][batch])
+                    model(torch.from_numpy(inputs[batch])), torch.from_numpy(y[batch])
                 ).backward()
                 optimizer.step()
-        with torch.no_grad():
-            guess = model(torch.from_numpy(X[test])).argmax(1).numpy()
-        results[int(t)] = float(np.mean(guess == y[test]))
-    return results
+        model.eval()
+        models[int(t)] = model
+    return models
 
 
 def _vector(g):
