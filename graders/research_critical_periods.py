@@ -531,12 +531,12 @@ def check_training_uses_augment_outputs(ctx: CheckContext) -> None:
 
 
 def _same_runs(first: Run, second: Run) -> str | None:
-    where = first_difference(
+    log_difference = first_difference(
         [(int(e["k"]), float(e["metric"])) for e in first.log],
         [(int(e["k"]), float(e["metric"])) for e in second.log],
     )
-    if where is not None:
-        return f"the log ({where})"
+    if log_difference is not None:
+        return f"the log ({log_difference})"
     a, b = first.model.state_dict(), second.model.state_dict()
     changed = [name for name in a if not torch.equal(a[name], b[name])]
     return f"the weights {changed}" if changed else None
