@@ -107,6 +107,10 @@ CELL_PROBLEMS_MORE = Text(
     en="... and {count} more notebook cells failed (the first failure often causes the next ones).",
     pt="... e mais {count} células do notebook falharam (a primeira falha costuma causar as seguintes).",
 )
+NOT_SELECTED = Text(
+    en="Not run: this exercise was left out of the run (exercise filter).",
+    pt="Não executada: este exercício ficou fora da execução (filtro de exercícios).",
+)
 SKIPPED_AFTER_IMPORT_FAILURE = Text(
     en="Not run, because your file could not be loaded (see above).",
     pt="Não executada, pois seu arquivo não pôde ser carregado (veja acima).",

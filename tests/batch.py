@@ -21,7 +21,16 @@ from harness.judge.runner import GraderIncident, Judge, JudgeOptions
 from harness.parallel import default_jobs, grade_many
 from harness.records import SubmissionResult
 from tests.degenerate import HOSTILE, TRIVIAL, degenerate_source
-from tests.support import ALTERNATIVES, MUTANTS, REPO, assignments, compose, reference_text
+from tests.selection import exercises_to_grade
+from tests.support import (
+    ALTERNATIVES,
+    MUTANTS,
+    REPO,
+    Override,
+    assignments,
+    compose,
+    reference_text,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,8 @@ class Case:
     assignment: str
     name: str
     source: str = field(repr=False, compare=False)
+    #: a mutant is graded on these exercises only (tests/selection.py); None: on all of them
+    exercises: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def student(self) -> str:
@@ -63,7 +74,12 @@ def corpus(chosen: list[str]) -> list[Case]:
         cases.append(Case("stub", assignment, "stub", stub))
         for kind, root in (("mutant", MUTANTS), ("alternative", ALTERNATIVES)):
             for path in sorted((root / assignment).glob("*.py")):
-                cases.append(Case(kind, assignment, path.stem, compose(assignment, path)))
+                exercises = None
+                if kind == "mutant" and not os.environ.get("PCS_TEST_FULL"):
+                    targets = Override(assignment, path).targets
+                    exercises = exercises_to_grade(assignment, path.read_text("utf-8"), targets)
+                source = compose(assignment, path)
+                cases.append(Case(kind, assignment, path.stem, source, exercises))
         for variant in TRIVIAL:
             cases.append(
                 Case("trivial", assignment, variant, degenerate_source(reference, variant))
@@ -91,12 +107,30 @@ def grade_corpus(cases: list[Case], root: Path, jobs: int | None = None) -> dict
     by_student = {case.student: case for case in cases}
     graded: dict[Case, Graded] = {}
     started = time.monotonic()
-    with Judge(COURSE, JudgeOptions(cache_dir=root / ".cache")) as judge:
+    selection = {c.student: c.exercises for c in cases if c.exercises is not None}
+    options = JudgeOptions(cache_dir=root / ".cache", exercise_filter=selection or None)
+    with Judge(COURSE, options) as judge:
         jobs = jobs or int(os.environ.get("PCS_TEST_JOBS", "0") or 0) or default_jobs()
         for submission, result, incidents in grade_many(files, judge=judge, jobs=jobs):
             graded[by_student[submission.student]] = Graded(result, list(incidents))
+    _fill_unselected_from_reference(graded)
     print(
         f"\ngraded {len(graded)} submissions with -j {jobs} in {time.monotonic() - started:.0f} s",
         file=sys.stderr,
     )
     return graded
+
+
+def _fill_unselected_from_reference(graded: dict[Case, Graded]) -> None:
+    """A mutant's exercises that cannot reach anything it rebinds get the reference's results."""
+    references = {c.assignment: g.result for c, g in graded.items() if c.kind == "reference"}
+    for case, done in graded.items():
+        reference = references.get(case.assignment)
+        if case.exercises is None or reference is None:
+            continue
+        by_name = {check.name: check for check in reference.checks}
+        checks = [
+            check if check.exercise in case.exercises else by_name[check.name]
+            for check in done.result.checks
+        ]
+        done.result = done.result.model_copy(update={"checks": checks}).with_totals()

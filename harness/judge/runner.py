@@ -72,6 +72,10 @@ class JudgeOptions:
     #: where reference results are cached across judge processes and runs (None: memory only)
     cache_dir: Path | None = None
     isolation: str = "auto"
+    #: per student, the exercises whose checks run (the others are reported as not run and count
+    #: as passed for ``requires=``). For the grader tests only: a mutant that redefines a few
+    #: functions is graded on the exercises that can reach them (tests/selection.py)
+    exercise_filter: dict[str, frozenset[str]] | None = None
 
 
 class Judge:
@@ -205,7 +209,12 @@ class Judge:
                 import_error = failure
             checks: list[CheckResult] = []
             passed: dict[str, bool] = {}
+            selected = (self.options.exercise_filter or {}).get(student)
             for spec in grader.checks:
+                if selected is not None and spec.exercise not in selected:
+                    checks.append(self._not_run(spec, messages.NOT_SELECTED))
+                    passed[spec.name] = True
+                    continue
                 if import_error is not None:
                     result = self._not_run(spec, messages.SKIPPED_AFTER_IMPORT_FAILURE)
                 elif (
