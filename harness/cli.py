@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import sys
-import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,6 +150,7 @@ def cmd_all(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     with exclusive_output(out):
         judge = Judge(course, JudgeOptions(lang=lang, device=device, cache_dir=out / ".cache"))
+        judge.launcher.warm_up()
         run = RunInfo(
             started_at=now_iso(),
             isolation=judge.isolation,
@@ -231,25 +231,9 @@ def cmd_all(args: argparse.Namespace) -> int:
 
 # -- grade check ----------------------------------------------------------------------------------
 
-CHECK_HEADER = Text(
-    en="Public checks of {assignment} on {file}",
-    pt="Verificações públicas de {assignment} em {file}",
-)
-CHECK_SUMMARY = Text(
-    en="{passed} of {total} public checks passed ({score:g}/{max:g} points). Grading uses many more hidden checks.",
-    pt="{passed} de {total} verificações públicas passaram ({score:g}/{max:g} pontos). A correção usa muitas outras verificações ocultas.",
-)
-CHECK_NOT_LOADED = Text(
-    en="Your file could not be loaded:", pt="Seu arquivo não pôde ser carregado:"
-)
-CHECK_BLANK_ANSWERS = Text(
-    en="Written answers still empty (a TA scores them): {items}",
-    pt="Respostas escritas ainda vazias (um monitor as avalia): {items}",
-)
-
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from harness.judge.runner import Judge, JudgeOptions
+    from harness.check_command import CheckSession, UnknownExercise, all_passed, report, watch
 
     lang = _language(args.lang)
     path = Path(args.file)
@@ -259,49 +243,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise CliError(f"{path} is not a .py or .ipynb file")
     course = _course(args)
     course.assignment(args.assignment)
-    with Judge(course, JudgeOptions(lang=lang, public_only=True)) as judge:
-        result = judge.grade_bytes(
-            student="you",
-            assignment_id=args.assignment,
-            relative=path.name,
-            raw=path.read_bytes(),
-            suffix=path.suffix,
-        )
-    print(_say(CHECK_HEADER, lang, assignment=args.assignment, file=path))
-    if result.errors:
-        print(_say(CHECK_NOT_LOADED, lang))
-        print(textwrap.indent(result.errors.render(lang), "    "))
-    for problem in result.cell_problems:  # notebook cells skipped while loading
-        print(textwrap.indent(textwrap.fill(problem.render(lang), 96), "  ! "))
-    blank = [r for r in result.rubric if r.answer is not None and r.answer.state != "answered"]
-    if blank:
-        print(
-            _say(
-                CHECK_BLANK_ANSWERS,
-                lang,
-                items=", ".join(f"{r.name} ({r.exercise})" for r in blank),
-            )
-        )
-    for c in result.checks:
-        mark = "PASS" if c.passed else "FAIL"
-        print(f"  [{mark}] {c.exercise} {c.name} ({c.points:g}/{c.max_points:g})")
-        if not c.passed and not result.errors:
-            print(textwrap.indent(textwrap.fill(c.messages.render(lang), 96), "         "))
-        if c.output and (c.output.stdout or c.output.stderr) and not c.passed:
-            printed = (c.output.stdout + c.output.stderr).strip().splitlines()[-5:]
-            print(textwrap.indent("\n".join(printed), "         | "))
-    passed = sum(c.passed for c in result.checks)
-    print(
-        _say(
-            CHECK_SUMMARY,
-            lang,
-            passed=passed,
-            total=len(result.checks),
-            score=result.score,
-            max=result.max_score,
-        )
-    )
-    return EXIT_OK if passed == len(result.checks) and not result.error else EXIT_CHECKS_FAILED
+    only = [e.strip() for e in args.only.split(",") if e.strip()] if args.only else None
+    try:
+        session = CheckSession(course, args.assignment, path, lang, only)
+    except UnknownExercise as error:
+        raise CliError(str(error)) from None
+    try:
+        if args.watch:
+            try:
+                result = watch(session, lambda line: print(line, flush=True))
+            except KeyboardInterrupt:
+                return EXIT_OK
+        else:
+            result = session.run()
+            print(session.header())
+            print("\n".join(report(result, lang)))
+    finally:
+        session.close()
+    return EXIT_OK if all_passed(result) else EXIT_CHECKS_FAILED
 
 
 # -- other commands -----------------------------------------------------------------------------------
@@ -619,6 +578,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="run the public checks on one file")
     check.add_argument("assignment")
     check.add_argument("file")
+    check.add_argument(
+        "--only",
+        metavar="EXERCISE",
+        help="the public checks of these exercises only (e.g. 2.1, or 2.1,2.3)",
+    )
+    check.add_argument(
+        "--watch", action="store_true", help="run again each time the file is saved (Ctrl+C stops)"
+    )
     common(check)
     check.set_defaults(handler=cmd_check)
 

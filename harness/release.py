@@ -153,6 +153,18 @@ def split_cells(text: str) -> list[Cell]:
     return cells
 
 
+#: the released notebooks' first code cell: the public checks of one exercise from the notebook
+CHECK_LINE = """\
+# Verificações públicas aqui mesmo: salve o notebook e rode check("{example}") numa célula.
+# Public checks right here: save the notebook and run check("{example}", lang="en") in a cell.
+from harness.student import check"""
+
+
+def _first_exercise(stub_text: str) -> str:
+    match = re.search(r"^# ## (\d+\.\d+|[A-Z]\.\d+)\b", stub_text, flags=re.MULTILINE)
+    return match.group(1) if match else "1.1"
+
+
 def make_notebook(stub_text: str, assignment_id: str) -> str:
     import nbformat
 
@@ -161,7 +173,11 @@ def make_notebook(stub_text: str, assignment_id: str) -> str:
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     }
-    for number, cell in enumerate(split_cells(stub_text)):
+    cells = split_cells(stub_text)
+    first_code = next((i for i, c in enumerate(cells) if c.kind != "markdown"), len(cells))
+    check_line = CHECK_LINE.format(example=_first_exercise(stub_text))
+    cells.insert(first_code, Cell("code", check_line.splitlines()))
+    for number, cell in enumerate(cells):
         if cell.kind == "markdown":
             new = nbformat.v4.new_markdown_cell(cell.text)
             answer = slot_name(cell.text)  # a written part's answer slot

@@ -52,10 +52,13 @@ def test_notebook_holds_the_stub_code(assignment: str) -> None:
     folder = REPO / "assignments" / assignment
     nb = nbformat.read(folder / f"{assignment}.ipynb", as_version=4)
     nbformat.validate(nb)
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    first, *rest = [c.source for c in nb.cells if c.cell_type == "code"]
     stub = folder.joinpath(f"{assignment}.py").read_text()
     expected = "\n".join(c.text for c in split_cells(stub) if c.kind == "code")
-    assert code == expected
+    assert "\n".join(rest) == expected
+    # the first code cell is the one line that runs the public checks from the notebook
+    assert first.splitlines()[-1] == "from harness.student import check"
+    assert 'check("' in first
     assert any(c.cell_type == "markdown" for c in nb.cells)
 
 
@@ -108,7 +111,8 @@ def test_answer_slots_become_tagged_notebook_cells_and_a_readme_section() -> Non
     stub = make_stub(reference)
     assert "### Resposta / Answer: essay (1.2)" in stub and "model answer" not in stub
     notebook = nbformat.reads(make_notebook(stub, "x"), as_version=4)
-    assert [c.metadata.get("pcs5022") for c in notebook.cells] == [None, None, {"answer": "essay"}]
+    tags = [c.metadata.get("pcs5022") for c in notebook.cells]
+    assert tags == [None, None, None, {"answer": "essay"}]  # title, check line, code, slot
     readme = make_readme(reference, "x")
     assert "## Respostas escritas / Written answers" in readme
     assert "- `### Resposta / Answer: essay (1.2)`" in readme and "model answer" not in readme

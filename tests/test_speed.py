@@ -41,7 +41,7 @@ def test_workers_fork_from_a_warm_zygote_with_one_torch_thread() -> None:
 def test_fresh_processes_are_used_and_announced_when_the_zygote_cannot_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def broken(self: object, python: str) -> None:
+    def broken(self: object, python: str, **options: object) -> None:
         raise SandboxError("fork is not available here")
 
     monkeypatch.setattr(launcher_module.Zygote, "__init__", broken)

@@ -179,7 +179,12 @@ class WorkerProcess:
 class Zygote:
     """The judge's handle on a warm zygote process."""
 
-    def __init__(self, python: str) -> None:
+    def __init__(
+        self, python: str, *, wait: bool = True, preload: tuple[str, ...] | None = None
+    ) -> None:
+        """Start the zygote; with ``wait=False`` return at once and let :meth:`ready` wait for its
+        imports (so that they overlap with the judge's own)."""
+        self.hello: dict[str, object] | None = None
         self.home = tempfile.mkdtemp(prefix="pcs-zygote-")
         os.chmod(self.home, 0o755)
         judge_end, zygote_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -195,6 +200,7 @@ class Zygote:
                     str(zygote_end.fileno()),
                     "--parent-pid",
                     str(os.getpid()),
+                    *(("--preload", ",".join(preload)) if preload else ()),
                 ],
                 pass_fds=(zygote_end.fileno(),),
                 cwd="/",
@@ -208,21 +214,29 @@ class Zygote:
             log.close()
             zygote_end.close()
         LEGITIMATE_CHILDREN.add(self.popen.pid)
+        if wait:
+            self.ready()
+
+    def ready(self) -> None:
+        """Wait until the zygote has done its imports (once); a zygote that failed is closed."""
+        if self.hello is not None:
+            return
         self.socket.settimeout(ZYGOTE_START_TIMEOUT_S)
         try:
-            self.hello = json.loads(self.socket.recv(1 << 16) or b"null")
+            hello = json.loads(self.socket.recv(1 << 16) or b"null")
         except (OSError, ValueError) as exc:
             self.close()
             raise SandboxError(f"the zygote did not start: {exc}") from None
-        if not isinstance(self.hello, dict):
+        if not isinstance(hello, dict):
             reason = self.log()[-400:] or "no output"
             self.close()
             raise SandboxError(f"the zygote did not start: {reason}")
-        if self.hello.get("threads", 1) != 1:
+        if hello.get("threads", 1) != 1:
             self.close()
             raise SandboxError(
-                f"the zygote has {self.hello.get('threads')} threads after importing; forking it is unsafe"
+                f"the zygote has {hello.get('threads')} threads after importing; forking it is unsafe"
             )
+        self.hello = hello
         self.socket.settimeout(30.0)
 
     def log(self) -> str:
@@ -280,6 +294,8 @@ class Launcher:
         self._level: str | None = None
         self._zygote: Zygote | None = None
         self._start_mode: str | None = None
+        #: a zygote started early by :meth:`warm_up`, whose imports may still be running
+        self._starting: Zygote | None = None
         self.start_note = ""
         self.live: set[WorkerProcess] = set()
         #: a user namespace is how an unprivileged harness isolates (PCS_SANDBOX_USERNS=1 forces it)
@@ -342,6 +358,15 @@ class Launcher:
         return ok
 
     # -- how workers start ------------------------------------------------------------------------
+    def warm_up(self, preload: tuple[str, ...] | None = None) -> None:
+        """Start the zygote now without waiting for its imports, so that they run while the judge
+        does its own (grader, torch) instead of after them; the first spawn waits for it.
+        ``preload``: the modules to import there (default: the course's whole list)."""
+        wanted = self.requested_start in ("auto", "zygote")
+        if wanted and self._start_mode is None and self._starting is None:
+            with contextlib.suppress(SandboxError, OSError):  # the first spawn reports it
+                self._starting = Zygote(self.python, wait=False, preload=preload)
+
     @property
     def start_mode(self) -> str:
         """'zygote' or 'fresh'; see ``start_note`` for why a zygote is not used."""
@@ -349,7 +374,10 @@ class Launcher:
             self._start_mode = "fresh"
             if self.requested_start in ("auto", "zygote"):
                 try:
-                    self._zygote = Zygote(self.python)
+                    starting, self._starting = self._starting, None
+                    zygote = starting or Zygote(self.python, wait=False)
+                    zygote.ready()
+                    self._zygote = zygote
                     self._start_mode = "zygote"
                     self.start_note = (
                         f"warm zygote, {self._zygote.hello.get('seconds')} s of imports paid once"
@@ -361,6 +389,9 @@ class Launcher:
         return self._start_mode
 
     def close(self) -> None:
+        if self._starting is not None:
+            self._starting.close()
+            self._starting = None
         for process in list(self.live):
             process.close()
         if self._zygote is not None:
