@@ -192,13 +192,19 @@ def test_bundle_holds_what_students_get_and_nothing_secret(tmp_path: Path) -> No
 
 
 def test_fixtures_needed_are_those_the_public_code_names() -> None:
-    names = ["ch04_digits_mlp_init", "ch04_digits_mlp_trained", "ch04_rings_mlp_trained"]
+    names = [
+        "ch04_digits_mlp_init",
+        "ch04_digits_mlp_trained",
+        "ch04_rings_mlp_trained",
+        "ch06_digits_cnn",
+        "ch07_residual_mlp_trained",
+    ]
     assert all((REPO / "graders" / "fixtures" / f"{n}.safetensors").exists() for n in names)
     public = {a: (REPO / "assignments" / a / "public_checks.py").read_text() for a in assignments()}
     assert needed_fixtures(REPO, public) == []  # today: every fixture is for hidden checks
     docstring = '"""Uses ch04_rings_mlp_trained."""\n'
     assert needed_fixtures(REPO, {"x": docstring}) == []
-    assert needed_fixtures(REPO, {"x": 'load_or_build("ch04_rings_mlp_trained")'}) == names[2:]
+    assert needed_fixtures(REPO, {"x": 'load_or_build("ch04_rings_mlp_trained")'}) == names[2:3]
     assert needed_fixtures(REPO, {"x": 'load_or_build(f"ch04_digits_mlp_{s}")'}) == names[:2]
     assert needed_fixtures(REPO, {"x": "load_or_build(name)"}) == names
 
