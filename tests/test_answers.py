@@ -232,6 +232,9 @@ RUBRIC_ITEMS = {
     "ch03_hyperparameters": 3,
     "ch04_deep_learning": 2,
     "ch05_regularization": 4,
+    "ch06_convolutional": 5,
+    "ch07_residual": 5,
+    "ch09_transformers_mlp": 2,
     "research_critical_periods": 3,
 }
 
