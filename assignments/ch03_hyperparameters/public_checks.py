@@ -105,8 +105,7 @@ def _scheduled_rates(ctx: CheckContext, total: int, lrs: tuple, steps: int, runs
     )
     rates, run = [], probes.run_scheduler
     for _ in range(runs):
-        groups = [{"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in lrs]
-        optimizer = ctx.student.put(torch.optim.SGD(groups, lr=lrs[0], momentum=0.9))
+        optimizer = ctx.student.put(probes.sgd_over_rate_groups)(list(lrs))
         scheduler = ctx.student.ProposedScheduler(optimizer, total)
         report = _probe(ctx, run, "ProposedScheduler", doing, scheduler, optimizer, steps)
         rates.append(np.asarray(report["lrs"], dtype=np.float64))

@@ -141,6 +141,16 @@ def _learning_rates(optimizer: Any) -> list[float]:
     return [float(group["lr"]) for group in optimizer.param_groups]
 
 
+def sgd_over_rate_groups(rates: list[float]) -> torch.optim.SGD:
+    """SGD (momentum 0.9) with one two-parameter group per initial rate, built here in the worker,
+    so that the judge never constructs an optimizer (and never pays torch._dynamo's import)."""
+    return torch.optim.SGD(
+        [{"params": [nn.Parameter(torch.zeros(2))], "lr": float(rate)} for rate in rates],
+        lr=float(rates[0]),
+        momentum=0.9,
+    )
+
+
 def run_scheduler(scheduler: Any, optimizer: Any, steps: int) -> dict[str, Any]:
     """The rate of every param group before training and after each of ``steps`` scheduler steps.
 
