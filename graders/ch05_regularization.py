@@ -326,6 +326,7 @@ from harness.checks import (  # noqa: E402
     expect_model_untouched,
     expect_raises,
     for_all,
+    load_returned_weights,
     model_snapshot,
 )
 
@@ -1133,25 +1134,7 @@ def _bn_arguments(seed: int) -> tuple:
 
 def _judge_copy(returned: Any, call: str) -> tuple[nn.Module, float]:
     """The judge's network with the returned state_dict loaded, and its held-out accuracy."""
-    state, model = returned.state_dict(), _bn_digits_model()
-    initial = model.state_dict()
-    if set(state) != set(initial) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        fail(
-            en="{call} should return the model it was given (same architecture), so that its state_dict has the tensors {expected}; got {got}.",
-            pt="{call} deveria retornar o modelo recebido (mesma arquitetura), para que seu state_dict tenha os tensores {expected}; obteve {got}.",
-            call=call,
-            expected=sorted(initial),
-            got=sorted(state),
-        )
-    try:
-        model.load_state_dict({k: v.to(initial[k].dtype) for k, v in state.items()})
-    except RuntimeError as error:
-        fail(
-            en="{call}: the returned state_dict does not fit the network it was given: {error}",
-            pt="{call}: o state_dict retornado não cabe na rede recebida: {error}",
-            call=call,
-            error=str(error)[:300],
-        )
+    model = load_returned_weights(returned, _bn_digits_model(), call=call)
     data = digits()
     return model, accuracy(model, np.array(data.X_test), data.y_test)
 

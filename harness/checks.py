@@ -72,6 +72,7 @@ from harness.kit.properties import (
     expect_inputs_untouched,
     expect_model_untouched,
     first_difference,
+    load_returned_weights,
     model_snapshot,
 )
 from harness.kit.spec import (
@@ -149,6 +150,7 @@ __all__ = [
     "fixture",
     "for_all",
     "load_or_build",
+    "load_returned_weights",
     "loss_surface",
     "model_snapshot",
     "not_assessed",

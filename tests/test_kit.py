@@ -292,3 +292,27 @@ def test_messages_keep_braces_of_the_call_they_name() -> None:
     with pytest.raises(CheckFailed) as failed:
         expect_indices(np.array([0, 0]), n=5, k=2, context=call)
     assert call in failed.value.text.pt and "distintos" in failed.value.text.pt
+
+
+def test_load_returned_weights_fills_the_judges_copy_or_says_what_differs() -> None:
+    import torch
+    from torch import nn
+
+    from harness.checks import CheckFailed, load_returned_weights
+
+    class Returned:  # stands for a handle: state_dict() comes back as plain tensors
+        def __init__(self, state: dict) -> None:
+            self.state = state
+
+        def state_dict(self) -> dict:
+            return self.state
+
+    torch.manual_seed(0)
+    trained = nn.Linear(3, 2)
+    copy = load_returned_weights(Returned(trained.state_dict()), nn.Linear(3, 2), call="`f()`")
+    assert torch.equal(copy.weight, trained.weight) and torch.equal(copy.bias, trained.bias)
+    with pytest.raises(CheckFailed, match=r"holds the tensors \['bias', 'weight'\]"):
+        load_returned_weights(Returned({"weight": trained.weight}), nn.Linear(3, 2), call="`f()`")
+    with pytest.raises(CheckFailed, match="does not fit"):
+        wrong = nn.Linear(4, 2).state_dict()
+        load_returned_weights(Returned(wrong), nn.Linear(3, 2), call="`f()`")

@@ -33,7 +33,7 @@ from harness.checks import (
     digits,
     expect,
     expect_close,
-    fail,
+    load_returned_weights,
     refine,
     rubric,
 )
@@ -166,27 +166,7 @@ class Run(NamedTuple):
 
 def _judge_copy(returned: Any, call: str) -> nn.Module:
     """The judge's network with the returned state_dict loaded."""
-    model = _network()
-    expected = model.state_dict()
-    state = returned.state_dict()
-    if set(state) != set(expected) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        fail(
-            en="{call} should return the network it was given, trained (same architecture), so that its state_dict holds the tensors {expected}; got {got}.",
-            pt="{call} deveria retornar a rede recebida, treinada (mesma arquitetura), para que seu state_dict tenha os tensores {expected}; obteve {got}.",
-            call=call,
-            expected=sorted(expected),
-            got=sorted(state),
-        )
-    try:
-        model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()})
-    except RuntimeError as error:
-        fail(
-            en="{call}: the returned state_dict does not fit the network it was given: {error}",
-            pt="{call}: o state_dict retornado não cabe na rede recebida: {error}",
-            call=call,
-            error=str(error)[:300],
-        )
-    return model.eval()
+    return load_returned_weights(returned, _network(), call=call).eval()
 
 
 def _run(

@@ -254,3 +254,33 @@ def expect_model_untouched(
                     pt="os parâmetros {names} agora têm um .grad que não existia antes; rode o modelo sob torch.no_grad() (ou descarte os gradientes que criar).",
                 ).format(names=grads[:6])
             )
+
+
+def load_returned_weights(returned: Any, model: Any, *, call: str) -> Any:
+    """Load the state_dict of a model the student returned (a handle) into the judge's own copy
+    of the network it was given, so that accuracy, gradients or attacks are computed judge-side.
+    Fails, saying which tensors differ, when the returned model is not that network."""
+    expected = model.state_dict()
+    state = returned.state_dict()
+    tensors = isinstance(state, dict) and all(hasattr(v, "dtype") for v in state.values())
+    if not tensors or set(state) != set(expected):
+        fail(
+            Text(
+                en="{call} should return the network it was given (same architecture), so that its state_dict holds the tensors {expected}; got {got}.",
+                pt="{call} deveria retornar a rede recebida (mesma arquitetura), para que seu state_dict tenha os tensores {expected}; obteve {got}.",
+            ).format(
+                call=call,
+                expected=sorted(expected),
+                got=sorted(state) if isinstance(state, dict) else describe(state),
+            )
+        )
+    try:
+        model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()})
+    except RuntimeError as error:
+        fail(
+            Text(
+                en="{call}: the returned state_dict does not fit the network it was given: {error}",
+                pt="{call}: o state_dict retornado não cabe na rede recebida: {error}",
+            ).format(call=call, error=str(error)[:300])
+        )
+    return model
