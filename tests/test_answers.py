@@ -234,7 +234,9 @@ RUBRIC_ITEMS = {
     "ch05_regularization": 4,
     "ch06_convolutional": 5,
     "ch07_residual": 5,
+    "ch08_augmentation": 4,
     "ch09_transformers_mlp": 2,
+    "ch10_transfer": 4,
     "research_critical_periods": 3,
 }
 
