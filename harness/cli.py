@@ -24,6 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from harness.course import Course, CourseError, find_course_root, find_submissions
 from harness.gradebook import Gradebook
@@ -150,7 +151,8 @@ def cmd_all(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     with exclusive_output(out):
         judge = Judge(course, JudgeOptions(lang=lang, device=device, cache_dir=out / ".cache"))
-        judge.launcher.warm_up()
+        if not args.cluster:
+            judge.launcher.warm_up()
         run = RunInfo(
             started_at=now_iso(),
             isolation=judge.isolation,
@@ -176,9 +178,17 @@ def cmd_all(args: argparse.Namespace) -> int:
                     run.reused += 1
                 else:
                     to_grade.append(submission)
-            jobs = min(args.jobs or default_jobs(), max(len(to_grade), 1))
+            cluster = _open_cluster(args.cluster, course) if args.cluster and to_grade else None
+            if cluster is not None:
+                jobs = cluster.workers()
+                where = f"{jobs} Dask workers at {cluster.address}"
+                results_stream = _cluster_results(cluster, to_grade, lang=lang, device=device)
+            else:
+                jobs = min(args.jobs or default_jobs(), max(len(to_grade), 1))
+                where = f"{jobs} in parallel"
+                results_stream = grade_many(to_grade, judge=judge, jobs=jobs)
             print(
-                f"grade all: {len(to_grade)} to grade, {run.reused} unchanged, {jobs} in parallel",
+                f"grade all: {len(to_grade)} to grade, {run.reused} unchanged, {where}",
                 file=sys.stderr,
             )
             progress = Progress(len(to_grade))
@@ -186,7 +196,7 @@ def cmd_all(args: argparse.Namespace) -> int:
             interrupted = False
             started_all = time.monotonic()
             try:
-                for submission, result, found in grade_many(to_grade, judge=judge, jobs=jobs):
+                for submission, result, found in results_stream:
                     gradebook.save(result)
                     run.graded += 1
                     incidents += found
@@ -202,6 +212,8 @@ def cmd_all(args: argparse.Namespace) -> int:
                 )
             finally:
                 progress.close()
+                if cluster is not None:
+                    cluster.close()
             run.wall_s = round(time.monotonic() - started_all, 3)
             run.jobs = jobs
             run.finished_at = now_iso()
@@ -227,6 +239,35 @@ def cmd_all(args: argparse.Namespace) -> int:
         if interrupted:
             return 130
         return EXIT_GRADER_INCIDENTS if incidents else EXIT_OK
+
+
+def _open_cluster(spec: str, course: Any) -> Any:
+    from harness.cluster import ClusterError, ClusterRun
+
+    try:
+        cluster = ClusterRun(spec, course)
+    except ClusterError as error:
+        raise CliError(str(error)) from error
+    print(
+        f"grade all: cluster {cluster.address}: course {cluster.course_hash[:12]} "
+        f"({cluster.archive_bytes / 1e6:.1f} MB) sent to {cluster.workers()} workers",
+        file=sys.stderr,
+    )
+    return cluster
+
+
+def _cluster_results(cluster: Any, to_grade: list, *, lang: str, device: str) -> Iterator:
+    """The cluster's results as grade_many gives them; a mismatched worker ends the run."""
+    from harness.cluster import ClusterError
+    from harness.judge.runner import GraderIncident
+
+    try:
+        for submission, result, incidents, _worker in cluster.grade(
+            to_grade, lang=lang, device=device
+        ):
+            yield submission, result, [GraderIncident(**i) for i in incidents]
+    except ClusterError as error:
+        raise CliError(str(error)) from error
 
 
 # -- grade check ----------------------------------------------------------------------------------
@@ -571,6 +612,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="submissions graded in parallel (default: one per core)",
+    )
+    all_.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="grade on a Dask cluster: a scheduler address (tcp://HOST:PORT) or local:N",
     )
     common(all_)
     all_.set_defaults(handler=cmd_all)
