@@ -21,7 +21,7 @@ from harness.judge.runner import GraderIncident, Judge, JudgeOptions
 from harness.parallel import default_jobs, grade_many
 from harness.records import SubmissionResult
 from tests.degenerate import HOSTILE, TRIVIAL, degenerate_source
-from tests.selection import exercises_to_grade
+from tests.selection import checks_to_grade
 from tests.support import (
     ALTERNATIVES,
     MUTANTS,
@@ -39,8 +39,8 @@ class Case:
     assignment: str
     name: str
     source: str = field(repr=False, compare=False)
-    #: a mutant is graded on these exercises only (tests/selection.py); None: on all of them
-    exercises: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    #: a mutant is graded on these checks only (tests/selection.py); None: on all of them
+    checks: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def student(self) -> str:
@@ -74,12 +74,12 @@ def corpus(chosen: list[str]) -> list[Case]:
         cases.append(Case("stub", assignment, "stub", stub))
         for kind, root in (("mutant", MUTANTS), ("alternative", ALTERNATIVES)):
             for path in sorted((root / assignment).glob("*.py")):
-                exercises = None
+                checks = None
                 if kind == "mutant" and not os.environ.get("PCS_TEST_FULL"):
                     targets = Override(assignment, path).targets
-                    exercises = exercises_to_grade(assignment, path.read_text("utf-8"), targets)
+                    checks = checks_to_grade(assignment, path.read_text("utf-8"), targets)
                 source = compose(assignment, path)
-                cases.append(Case(kind, assignment, path.stem, source, exercises))
+                cases.append(Case(kind, assignment, path.stem, source, checks))
         for variant in TRIVIAL:
             cases.append(
                 Case("trivial", assignment, variant, degenerate_source(reference, variant))
@@ -107,8 +107,8 @@ def grade_corpus(cases: list[Case], root: Path, jobs: int | None = None) -> dict
     by_student = {case.student: case for case in cases}
     graded: dict[Case, Graded] = {}
     started = time.monotonic()
-    selection = {c.student: c.exercises for c in cases if c.exercises is not None}
-    options = JudgeOptions(cache_dir=root / ".cache", exercise_filter=selection or None)
+    selection = {c.student: c.checks for c in cases if c.checks is not None}
+    options = JudgeOptions(cache_dir=root / ".cache", check_filter=selection or None)
     with Judge(COURSE, options) as judge:
         jobs = jobs or int(os.environ.get("PCS_TEST_JOBS", "0") or 0) or default_jobs()
         for submission, result, incidents in grade_many(files, judge=judge, jobs=jobs):
@@ -122,15 +122,15 @@ def grade_corpus(cases: list[Case], root: Path, jobs: int | None = None) -> dict
 
 
 def _fill_unselected_from_reference(graded: dict[Case, Graded]) -> None:
-    """A mutant's exercises that cannot reach anything it rebinds get the reference's results."""
+    """A mutant's unselected checks get the reference's results."""
     references = {c.assignment: g.result for c, g in graded.items() if c.kind == "reference"}
     for case, done in graded.items():
         reference = references.get(case.assignment)
-        if case.exercises is None or reference is None:
+        if case.checks is None or reference is None:
             continue
         by_name = {check.name: check for check in reference.checks}
         checks = [
-            check if check.exercise in case.exercises else by_name[check.name]
+            check if check.name in case.checks else by_name[check.name]
             for check in done.result.checks
         ]
         done.result = done.result.model_copy(update={"checks": checks}).with_totals()

@@ -119,8 +119,8 @@ def _probe_tokens(assignment: str) -> frozenset[str]:
 
 
 @cache
-def exercise_tokens(assignment: str) -> dict[str, frozenset[str]]:
-    """Exercise -> every token its checks can reach in the grader (helpers and probes included)."""
+def check_tokens(assignment: str) -> dict[str, frozenset[str]]:
+    """Check -> every token it can reach in the grader (helpers and probes included)."""
     tree = _grader_tree(assignment)
     functions = {
         node.name: node
@@ -150,11 +150,38 @@ def exercise_tokens(assignment: str) -> dict[str, frozenset[str]]:
             tokens |= _probe_tokens(assignment)
         return tokens
 
+    return {
+        name: frozenset(reach([name]))
+        for name, node in functions.items()
+        if isinstance(node, ast.FunctionDef) and _check_exercise(node) is not None
+    }
+
+
+@cache
+def exercise_tokens(assignment: str) -> dict[str, frozenset[str]]:
+    """Exercise -> every token its checks can reach in the grader (helpers and probes included)."""
+    owners = check_exercises(assignment)
     by_exercise: dict[str, set[str]] = {}
-    for name, node in functions.items():
-        if isinstance(node, ast.FunctionDef) and (exercise := _check_exercise(node)) is not None:
-            by_exercise.setdefault(exercise, set()).update(reach([name]))
+    for name, tokens in check_tokens(assignment).items():
+        by_exercise.setdefault(owners[name], set()).update(tokens)
     return {exercise: frozenset(tokens) for exercise, tokens in by_exercise.items()}
+
+
+@cache
+def check_requires(assignment: str) -> dict[str, frozenset[str]]:
+    """Check -> the checks named in its decorator's ``requires=``."""
+    found: dict[str, frozenset[str]] = {}
+    for node in _grader_tree(assignment).body:
+        if not isinstance(node, ast.FunctionDef) or _check_exercise(node) is None:
+            continue
+        names: set[str] = set()
+        for decorator in node.decorator_list:
+            if isinstance(decorator, ast.Call):
+                for keyword in decorator.keywords:
+                    if keyword.arg == "requires":
+                        names |= {n.id for n in ast.walk(keyword.value) if isinstance(n, ast.Name)}
+        found[node.name] = frozenset(names)
+    return found
 
 
 def check_exercises(assignment: str) -> dict[str, str]:
@@ -176,3 +203,27 @@ def exercises_to_grade(assignment: str, override: str, targets: Iterable[str]) -
 
 def override_source(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def checks_to_grade(assignment: str, override: str, targets: Iterable[str]) -> frozenset[str]:
+    """The checks whose outcome the mutant tests read and the mutant can change.
+
+    The test asserts that the targets fail and that no check of another exercise fails. So: the
+    targets, every check outside the targets' exercises that can reach a rebound name, and the
+    ``requires=`` ancestors of those that can reach one too. Every other check has the
+    reference's outcome (it passes), and the judge counts an unselected check as passed for
+    ``requires=``, just as the reference's passing check would be."""
+    changed = rebound_names(reference_text(assignment), override)
+    tokens = check_tokens(assignment)
+    owners = check_exercises(assignment)
+    requires = check_requires(assignment)
+    reached = {name for name, used in tokens.items() if used & changed}
+    targeted = {owners[t] for t in targets if t in owners}
+    chosen = {name for name in reached if owners[name] not in targeted} | set(targets)
+    pending = list(chosen)
+    while pending:
+        for ancestor in requires.get(pending.pop(), frozenset()):
+            if ancestor in reached and ancestor not in chosen:
+                chosen.add(ancestor)
+                pending.append(ancestor)
+    return frozenset(chosen)

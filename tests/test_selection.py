@@ -55,3 +55,21 @@ def test_ch05_ensemble_mutant_leaves_the_metric_exercises_out() -> None:
     override = "class AveragingEnsemble:\n    pass\n"
     grade = exercises_to_grade("ch05_regularization", override, [])
     assert "5.1" in grade and "5.3" not in grade
+
+
+def test_check_selection_keeps_targets_their_ancestors_and_reached_checks_elsewhere() -> None:
+    from tests.selection import check_exercises, check_requires, checks_to_grade
+
+    override = "def rotation_metric(init_state, state):\n    return 0.0\n"
+    target = "check_rotation_metric_matches_definition"
+    chosen = checks_to_grade("research_critical_periods", override, [target])
+    owners = check_exercises("research_critical_periods")
+    assert target in chosen
+    # the other P.1 checks are read by no assertion of the mutant test
+    assert "check_rotation_metric_known_values" not in chosen
+    # P.2 calls rotation_metric: a P.2 failure would be collateral, so P.2's checks that can
+    # reach it run, with their ancestors
+    p2 = {name for name in chosen if owners[name] == "P.2"}
+    assert p2
+    requires = check_requires("research_critical_periods")
+    assert {a for name in p2 for a in requires[name] if owners[a] == "P.2"} <= chosen

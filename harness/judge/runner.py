@@ -76,6 +76,9 @@ class JudgeOptions:
     #: as passed for ``requires=``). For the grader tests only: a mutant that redefines a few
     #: functions is graded on the exercises that can reach them (tests/selection.py)
     exercise_filter: dict[str, frozenset[str]] | None = None
+    #: per student, the checks that run (the same treatment for the others). For the grader
+    #: tests only: a mutant's outcome is read on a few checks (tests/selection.py)
+    check_filter: dict[str, frozenset[str]] | None = None
 
 
 class Judge:
@@ -210,8 +213,11 @@ class Judge:
             checks: list[CheckResult] = []
             passed: dict[str, bool] = {}
             selected = (self.options.exercise_filter or {}).get(student)
+            chosen = (self.options.check_filter or {}).get(student)
             for spec in grader.checks:
-                if selected is not None and spec.exercise not in selected:
+                if (selected is not None and spec.exercise not in selected) or (
+                    chosen is not None and spec.name not in chosen
+                ):
                     checks.append(self._not_run(spec, messages.NOT_SELECTED))
                     passed[spec.name] = True
                     continue
