@@ -237,6 +237,7 @@ RUBRIC_ITEMS = {
     "ch08_augmentation": 4,
     "ch09_transformers_mlp": 2,
     "ch10_transfer": 4,
+    "ch11_peft": 3,
     "research_critical_periods": 3,
     "extra_ia353": 5,
 }

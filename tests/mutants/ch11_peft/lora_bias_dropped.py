@@ -1,0 +1,27 @@
+"""forward() forgets the base layer's bias.
+
+targets: check_lora_output_equals_base_at_init, check_lora_forward_uses_merged_weight
+"""
+
+import math
+
+import torch
+from torch import nn
+
+
+class LoRALinear(nn.Module):
+    def __init__(self, base, r, alpha):
+        super().__init__()
+        if r < 1:
+            raise ValueError("r < 1")
+        self.base = base.requires_grad_(False)
+        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
+        self.scaling = alpha / r
+
+    def merged_weight(self):
+        return self.base.weight + self.scaling * (self.lora_B @ self.lora_A)
+
+    def forward(self, x):
+        return x @ self.merged_weight().T
