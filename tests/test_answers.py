@@ -238,6 +238,7 @@ RUBRIC_ITEMS = {
     "ch09_transformers_mlp": 2,
     "ch10_transfer": 4,
     "ch11_peft": 3,
+    "ch12_merging": 3,
     "research_critical_periods": 3,
     "extra_ia353": 5,
 }

@@ -199,6 +199,9 @@ def test_fixtures_needed_are_those_the_public_code_names() -> None:
         "ch06_digits_cnn",
         "ch07_residual_mlp_trained",
         "ch10_source_backbone",
+        "ch12_finetuned_a",
+        "ch12_finetuned_b",
+        "ch12_pretrained",
     ]
     assert all((REPO / "graders" / "fixtures" / f"{n}.safetensors").exists() for n in names)
     public = {a: (REPO / "assignments" / a / "public_checks.py").read_text() for a in assignments()}
