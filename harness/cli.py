@@ -381,6 +381,44 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_similarity(args: argparse.Namespace) -> int:
+    from harness.similarity import find_similar, write_report
+
+    out = Path(args.out)
+    lang = _language(args.lang)
+    if not 0 < args.threshold <= 1:
+        raise CliError(f"--threshold {args.threshold}: give a share in (0, 1], e.g. 0.5")
+    database = _gradebook_path(out, lang)
+    with Gradebook(database) as gradebook:
+        results = gradebook.results()
+    try:
+        course: Course | None = _course(args)
+    except CliError:
+        course = None  # no course folder here: nothing is treated as starter code
+        print(
+            "grade similarity: no course folder found; the released stubs are not subtracted",
+            file=sys.stderr,
+        )
+    started = time.monotonic()
+    report = find_similar(
+        results, course, threshold=args.threshold, min_shared_tokens=args.min_tokens
+    )
+    pages = write_report(report, out, lang=lang)
+    index = write_outputs(results, out, lang=lang, run=read_run_info(out))
+    for pair in report.pairs:
+        print(
+            f"{pair.assignment} ({pair.kind}): {pair.first} {pair.first_share:.0%} / "
+            f"{pair.second} {pair.second_share:.0%} ({pair.shared_tokens} tokens)"
+        )
+    print(
+        f"grade similarity: {len(results)} submissions, {report.compared_pairs} pairs compared, "
+        f"{len(report.pairs)} above {args.threshold:.0%} in {time.monotonic() - started:.1f} s",
+        file=sys.stderr,
+    )
+    print(f"Pairs: {pages.resolve()}\nReport: {index.resolve()}")
+    return EXIT_OK
+
+
 # -- TAs and exports: grade serve / grade export / grade gradescope -----------------------------------
 
 
@@ -654,6 +692,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rel.add_argument("--course")
     rel.set_defaults(handler=cmd_release)
+
+    similar = commands.add_parser(
+        "similarity", help="list pairs of submissions whose code or answers are alike"
+    )
+    similar.add_argument("out", help="output folder of `grade all` (its gradebook)")
+    similar.add_argument(
+        "--threshold",
+        type=float,
+        default=0.5,
+        help="share of either file's tokens found in the other (default 0.5)",
+    )
+    similar.add_argument(
+        "--min-tokens", type=int, default=60, help="least shared tokens to list a pair (60)"
+    )
+    common(similar)
+    similar.set_defaults(handler=cmd_similarity)
 
     report = commands.add_parser("report", help="re-render the reports from OUT/gradebook.sqlite")
     report.add_argument("out")

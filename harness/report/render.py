@@ -487,6 +487,7 @@ def render_index(
     run: RunInfo | None = None,
     title: str = "PCS 5022",
     served: bool = False,
+    similarity: Any = None,
 ) -> str:
     model = ClassModel.of(results)
     return (
@@ -499,6 +500,7 @@ def render_index(
             students=model.students,
             run=run,
             root="",
+            similarity=similarity,
         )
     )
 
@@ -583,8 +585,14 @@ def render_report(
     ``only`` limits the submission pages (and student pages) rewritten to those (student,
     assignment) pairs; the overview is always rewritten.
     """
+    from harness.similarity import read_report
+
     lang = normalize_language(lang)
-    _write(out_dir / "index.html", render_index(results, lang=lang, run=run, title=title))
+    similar = read_report(out_dir.parent)
+    _write(
+        out_dir / "index.html",
+        render_index(results, lang=lang, run=run, title=title, similarity=similar),
+    )
     students = sorted({r.student for r in results})
     for student in students:
         if only is not None and not any(s == student for s, _ in only):

@@ -318,6 +318,28 @@ UI: dict[str, Text] = {
         en="What your code printed during this check:",
         pt="O que seu código imprimiu durante esta verificação:",
     ),
+    # -- similar submissions (grade similarity) ---------------------------------------------------
+    "similar_submissions": Text(en="Similar submissions", pt="Submissões semelhantes"),
+    "similarity_hint": Text(
+        en="Pairs of one assignment whose code (or written answers) share at least {threshold} of either file's tokens, at least {tokens} tokens, after removing the released stub and public checks. Renamed variables, new comments, reformatting and reordered functions do not hide a copy. This is a lead for a conversation, not a verdict: no grade changes.",
+        pt="Pares de uma tarefa cujo código (ou respostas escritas) compartilha ao menos {threshold} dos tokens de um dos arquivos, ao menos {tokens} tokens, depois de retirados o esqueleto distribuído e as verificações públicas. Renomear variáveis, trocar comentários, reformatar e reordenar funções não escondem uma cópia. É uma pista para conversa, não um veredito: nenhuma nota muda.",
+    ),
+    "similarity_none": Text(
+        en="No pair above the threshold ({compared} pairs shared some code).",
+        pt="Nenhum par acima do limiar ({compared} pares compartilharam algum código).",
+    ),
+    "similarity_all": Text(en="All pairs, side by side", pt="Todos os pares, lado a lado"),
+    "similarity_kind": Text(en="Compared", pt="Comparado"),
+    "similarity_code": Text(en="code", pt="código"),
+    "similarity_answers": Text(en="written answers", pt="respostas escritas"),
+    "similarity_share": Text(en="Share of {student}'s tokens", pt="Fração dos tokens de {student}"),
+    "similarity_shared": Text(en="Shared tokens", pt="Tokens em comum"),
+    "similarity_pair": Text(en="Side by side", pt="Lado a lado"),
+    "similarity_open": Text(en="open", pt="abrir"),
+    "similarity_marked": Text(
+        en="The code as compared: comments dropped and laid out by Python's own unparser, so that formatting differences disappear; the highlighted lines are those the other file also contains (with any variable names).",
+        pt="O código como foi comparado: sem comentários e disposto pelo próprio unparser do Python, para que diferenças de formatação sumam; as linhas destacadas são as que o outro arquivo também contém (com quaisquer nomes de variáveis).",
+    ),
 }
 
 
