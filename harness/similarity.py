@@ -330,6 +330,7 @@ def find_similar(
     compared = 0
     texts: dict[str, str] = {}
     counts: dict[str, int] = {}
+    listing: dict[str, Any] = {"threshold": threshold, "min_shared_tokens": min_shared_tokens}
     for assignment, group in sorted(by_assignment.items()):
         group.sort(key=lambda r: r.student)
         counts[assignment] = len(group)
@@ -351,18 +352,13 @@ def find_similar(
                 )
                 documents.append(Document(result.student, text, fingerprint))
             found, candidates = compare_documents(
-                documents,
-                assignment=assignment,
-                kind=kind,  # type: ignore[arg-type]
-                threshold=threshold,
-                min_shared_tokens=min_shared_tokens,
+                documents, assignment=assignment, kind=kind, **listing
             )
             pairs += found
             compared += candidates
     keep = {text_key(p.assignment, p.kind, s) for p in pairs for s in (p.first, p.second)}
     return SimilarityReport(
-        threshold=threshold,
-        min_shared_tokens=min_shared_tokens,
+        **listing,
         compared_pairs=compared,
         submissions=counts,
         pairs=pairs,

@@ -239,6 +239,8 @@ RUBRIC_ITEMS = {
     "ch10_transfer": 4,
     "ch11_peft": 3,
     "ch12_merging": 3,
+    "ch13_phylogeny": 2,
+    "ch14_green_ai": 2,
     "research_critical_periods": 3,
     "extra_ia353": 5,
 }
