@@ -18,6 +18,7 @@ install: $(STAMP)
 
 demo: install
 	$(BIN)/grade all examples/submissions --out $(DEMO_OUT)
+	$(BIN)/grade similarity $(DEMO_OUT)
 	@echo "Open $(DEMO_OUT)/report/index.html in a browser."
 
 lint: install
