@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from harness.cluster import (
@@ -158,9 +159,13 @@ def test_two_dask_workers_grade_the_sample_class_like_one_judge_even_when_one_is
                     busy = [w for w, tasks in client.processing().items() if tasks]
                     assert busy, "no worker had a submission in flight after the first result"
                     killed = busy[0]
+                    # its judge's zygote, supervisors and sandboxed workers must die with it
+                    orphans = psutil.Process(pids[killed]).children(recursive=True)
                     os.kill(pids[killed], signal.SIGKILL)
             assert run.wait(timeout=300) == 0
         assert killed is not None
+        _, alive = psutil.wait_procs(orphans, timeout=10)
+        assert orphans and not alive, f"processes of the killed worker still run: {alive}"
         results = {r["student"]: r for r in json.loads((out / "results.json").read_text())}
         discovery = find_submissions(REPO / "examples" / "submissions", {"ch01_fundamentals"})
         expected = {s.student: judge.grade(s) for s in discovery.submissions}

@@ -83,12 +83,27 @@ def sandbox_processes(tmpdir: Path) -> list[int]:
     return found
 
 
-def test_sigkill_halfway_then_resume_gives_the_uninterrupted_gradebook(tmp_path: Path) -> None:
-    submissions = make_class(tmp_path)
-    reference_out = tmp_path / "uninterrupted"
-    subprocess.run(
-        command(submissions, reference_out), check=True, capture_output=True, timeout=600
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """One uninterrupted `grade all -j 2` of the class, shared by the tests below (its output
+    folder and its stderr): the reference gradebook, the parallel run, the outputs to parse."""
+    root = tmp_path_factory.mktemp("uninterrupted")
+    out = root / "out"
+    completed = subprocess.run(
+        [*command(make_class(root), out), "-j", "2"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
+    return out, completed.stderr
+
+
+def test_sigkill_halfway_then_resume_gives_the_uninterrupted_gradebook(
+    tmp_path: Path, uninterrupted: tuple[Path, str]
+) -> None:
+    submissions = make_class(tmp_path)
+    reference_out, _ = uninterrupted
 
     out = tmp_path / "interrupted"
     tmpdir = tmp_path / "worker-tmp"
@@ -140,29 +155,25 @@ def test_a_second_run_on_the_same_output_is_refused_while_the_first_runs(tmp_pat
 
 
 @pytest.mark.parametrize("student", ["s3_bad_add"])
-def test_results_of_killed_runs_are_never_half_written(tmp_path: Path, student: str) -> None:
+def test_results_of_killed_runs_are_never_half_written(
+    uninterrupted: tuple[Path, str], student: str
+) -> None:
     """The outputs are written atomically: a results.json always parses."""
-    submissions = make_class(tmp_path)
-    out = tmp_path / "out"
-    subprocess.run(command(submissions, out), check=True, capture_output=True, timeout=600)
+    out, _ = uninterrupted
     for name in ("results.json", "run.json"):
         json.loads((out / name).read_text())
     assert not list(out.glob(".*.tmp"))
     assert grades(out)[student]["score"] < grades(out)[student]["max_score"]
 
 
-def test_parallel_grading_gives_the_same_grades_as_sequential(tmp_path: Path) -> None:
+def test_parallel_grading_gives_the_same_grades_as_sequential(
+    tmp_path: Path, uninterrupted: tuple[Path, str]
+) -> None:
     submissions = make_class(tmp_path)
-    sequential, parallel = tmp_path / "j1", tmp_path / "j2"
+    sequential = tmp_path / "j1"
     subprocess.run(
         [*command(submissions, sequential), "-j", "1"], check=True, capture_output=True, timeout=600
     )
-    completed = subprocess.run(
-        [*command(submissions, parallel), "-j", "2"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert "2 in parallel" in completed.stderr
+    parallel, stderr = uninterrupted
+    assert "2 in parallel" in stderr
     assert grades(parallel) == grades(sequential)

@@ -163,6 +163,9 @@ def drop_user(uid: int, gid: int) -> None:
     # changing credentials makes the process non-dumpable, which makes its own /proc/self files
     # root-owned; it must still write its uid_map
     _prctl(PR_SET_DUMPABLE, 1)
+    # it also clears the parent-death signal: without this, a worker whose supervisor is
+    # SIGKILLed (with its judge, say a Dask worker killed mid-run) would run on, reparented
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 # -- namespaces --------------------------------------------------------------------------------------
