@@ -1,6 +1,8 @@
 """grade all --cluster: the course shipped by content hash, mismatched workers refused, and a real
-Dask scheduler with two workers on 127.0.0.1 grading the sample class like one judge does, even
-when one worker is killed in the middle of the run."""
+Dask scheduler with two workers on 127.0.0.1 grading a class with the sample class's mix (correct,
+partly wrong, slow, syntax error, exit and endless loop at import) like one judge does, even when
+one worker is killed in the middle of the run. The class is graded against the small course of
+tests/attacks/ so that the run costs seconds, not the minutes of a course's references."""
 
 from __future__ import annotations
 
@@ -25,11 +27,33 @@ from harness.cluster import (
     parse_cluster,
     unpack_course,
 )
-from harness.course import find_submissions
+from harness.course import Course, find_submissions
 from harness.judge.runner import Judge
 from tests.support import COURSE, REPO
 
 DASK = Path(sys.executable).parent / "dask"
+SMALL_COURSE = REPO / "tests" / "attacks" / "course"
+
+
+def _small_class(root: Path) -> Path:
+    """The sample class's mix on the small course's one assignment."""
+    reference = (SMALL_COURSE / "reference_solutions" / "attack_target.py").read_text()
+    variants = {
+        "alice": reference,
+        "bruno": reference.replace("return a + b", "return a - b"),
+        "carla": reference.replace("mean(axis=0)", "mean(axis=1)"),
+        "diego": reference.replace(
+            "    return a + b", "    import time\n    time.sleep(0.3)\n    return a + b"
+        ),
+        "elisa": reference.replace("def ", "def def ", 1),
+        "fabio": "import sys\nsys.exit(0)\n" + reference,
+        "gabi": "while True:\n    pass\n" + reference,
+        "heitor": reference + "\n# resubmitted\n",
+    }
+    for student, text in variants.items():
+        (root / student).mkdir(parents=True)
+        (root / student / "attack_target.py").write_text(text)
+    return root
 
 
 def test_cluster_addresses_are_checked() -> None:
@@ -75,8 +99,8 @@ def _verdicts(result: dict) -> tuple:
 
 
 @pytest.mark.slow
-def test_two_dask_workers_grade_the_sample_class_like_one_judge_even_when_one_is_killed(
-    tmp_path: Path, judge: Judge
+def test_two_dask_workers_grade_a_class_like_one_judge_even_when_one_is_killed(
+    tmp_path: Path,
 ) -> None:
     from distributed import Client
 
@@ -133,15 +157,16 @@ def test_two_dask_workers_grade_the_sample_class_like_one_judge_even_when_one_is
             address = client.scheduler.address
             pids = client.run(os.getpid)
             out = tmp_path / "out"
+            submissions = _small_class(tmp_path / "class")
             run = subprocess.Popen(
                 [
                     sys.executable,
                     "-m",
                     "harness.cli",
                     "all",
-                    str(REPO / "examples" / "submissions"),
-                    "--only",
-                    "ch01_fundamentals",
+                    str(submissions),
+                    "--course",
+                    str(SMALL_COURSE),
                     "--out",
                     str(out),
                     "--cluster",
@@ -167,8 +192,9 @@ def test_two_dask_workers_grade_the_sample_class_like_one_judge_even_when_one_is
         _, alive = psutil.wait_procs(orphans, timeout=10)
         assert orphans and not alive, f"processes of the killed worker still run: {alive}"
         results = {r["student"]: r for r in json.loads((out / "results.json").read_text())}
-        discovery = find_submissions(REPO / "examples" / "submissions", {"ch01_fundamentals"})
-        expected = {s.student: judge.grade(s) for s in discovery.submissions}
+        discovery = find_submissions(submissions, {"attack_target"})
+        with Judge(Course(SMALL_COURSE)) as judge:
+            expected = {s.student: judge.grade(s) for s in discovery.submissions}
         assert set(results) == set(expected)  # nothing lost with the killed worker
         for student, mine in expected.items():
             mine_record = json.loads(mine.model_dump_json(by_alias=True))
