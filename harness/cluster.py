@@ -17,6 +17,7 @@ Each worker process therefore runs its judge in one long-lived thread of its own
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -100,8 +101,10 @@ def course_hash(root: Path) -> str:
     return _digest(root, _files(root))
 
 
+@functools.cache
 def harness_hash() -> str:
-    """The installed harness: its version and the content of every module."""
+    """The installed harness: its version and the content of every module (read once per
+    process: a worker checks it on every task)."""
     files = sorted(p for p in HARNESS_ROOT.rglob("*.py") if "__pycache__" not in p.parts)
     return HARNESS_VERSION + "-" + _digest(HARNESS_ROOT, files)[:16]
 

@@ -99,10 +99,13 @@ def code_of(result: SubmissionResult) -> str:
     stored = result.submitted
     if stored is None:
         return ""
-    if stored.format != "notebook":
-        return stored.text
+    return notebook_code(stored.text) if stored.format == "notebook" else stored.text
+
+
+def notebook_code(text: str) -> str:
+    """A notebook's code cells (its JSON text), joined; nothing when it cannot be read."""
     try:
-        cells = json.loads(stored.text).get("cells", [])
+        cells = json.loads(text).get("cells", [])
     except (ValueError, AttributeError):
         return ""
     sources = []
@@ -244,11 +247,8 @@ def _boilerplate(course: Course | None, assignment: str) -> list[int]:
             hashes |= set(_fingerprint(text, path.name, code=True).hashes)
     notebook = released.notebook_path
     if notebook.exists():
-        from harness.records import SubmittedFile
-
-        stored = SubmittedFile(format="notebook", text=notebook.read_text("utf-8"))
-        dummy = SubmissionResult.model_construct(submitted=stored)
-        hashes |= set(_fingerprint(canonical(code_of(dummy)), "stub", code=True).hashes)
+        stub_code = canonical(notebook_code(notebook.read_text("utf-8")))
+        hashes |= set(_fingerprint(stub_code, "stub", code=True).hashes)
     return sorted(hashes)
 
 
