@@ -11,7 +11,13 @@ widths, benchmarks/course/). Overheads exclude the checks' own work and one-off 
   submission and runs the same checks in-process (what nbgrader and Otter do):
   (sum of process wall times - time inside the checks) / N.
 
-The last line is ``overhead_per_submission_s=X baseline_s=Y ratio=Z`` with Z = Y / X.
+One of the N submissions loops forever in ``standardize_without_leakage``: its grading time is
+``loop_student_s`` (each call's budget is derived from the reference's time for it, so a loop costs
+about a second per call instead of the grader's 20 s), and ``correct_timeouts`` counts the
+correct submissions that hit a time limit (it must be 0).
+
+The last line is ``overhead_per_submission_s=X baseline_s=Y ratio=Z loop_student_s=L
+correct_timeouts=K`` with Z = Y / X.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 COURSE = HERE / "course"
 REFERENCE = COURSE / "reference_solutions" / "bench_standardize_mlp.py"
+STANDARDIZE = "def standardize_without_leakage(X_train, X_test):"
+#: the submission that loops (a wrong variant, so the correct ones stay four in every four)
+LOOPING = 13
 
 
 def make_submissions(root: Path, count: int) -> Path:
@@ -44,10 +53,25 @@ def make_submissions(root: Path, count: int) -> Path:
     for i in range(count):
         student = folder / f"student{i:03d}"
         student.mkdir(parents=True)
-        (student / "bench_standardize_mlp.py").write_text(
-            variants[i % len(variants)] + f"\n# submission {i}\n"
-        )
+        source = variants[i % len(variants)]
+        if i == LOOPING and count > 1:
+            source = source.replace(STANDARDIZE, STANDARDIZE + "\n    while True:\n        pass")
+        (student / "bench_standardize_mlp.py").write_text(source + f"\n# submission {i}\n")
     return folder
+
+
+def loop_and_timeouts(out: Path) -> tuple[float, int]:
+    """The looping student's grading time; how many correct submissions hit a time limit."""
+    results = json.loads((out / "results.json").read_text())
+    looping = next(r for r in results if r["student"] == f"student{LOOPING:03d}")
+    timed_out = sum(
+        1
+        for r in results
+        if int(r["student"].removeprefix("student")) % 4 == 0
+        and r["student"] != looping["student"]
+        and any("did not finish within" in c["messages"]["en"] for c in r["checks"])
+    )
+    return looping["duration_s"], timed_out
 
 
 def grade_all(submissions: Path, out: Path, jobs: int = 1) -> tuple[float, float, int]:
@@ -74,7 +98,12 @@ def grade_all(submissions: Path, out: Path, jobs: int = 1) -> tuple[float, float
 
 def baseline(submissions: Path) -> tuple[float, float, int]:
     wall = checks = 0.0
-    files = sorted(submissions.glob("*/bench_standardize_mlp.py"))
+    # the looping submission is left out: an in-process baseline has no way to stop it
+    files = [
+        path
+        for path in sorted(submissions.glob("*/bench_standardize_mlp.py"))
+        if path.parent.name != f"student{LOOPING:03d}"
+    ]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     for path in files:
         started = time.perf_counter()
@@ -111,8 +140,10 @@ def main() -> None:
         print(
             f"baseline: {m} fresh processes in {base_wall:.2f} s (checks {base_checks:.2f} s), {base_wall / m:.3f} s per submission"
         )
+        loop_s, timeouts = loop_and_timeouts(root / "out-many")
         print(
-            f"overhead_per_submission_s={ours:.4f} baseline_s={theirs:.4f} ratio={theirs / ours:.1f}"
+            f"overhead_per_submission_s={ours:.4f} baseline_s={theirs:.4f} "
+            f"ratio={theirs / ours:.1f} loop_student_s={loop_s:.2f} correct_timeouts={timeouts}"
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)

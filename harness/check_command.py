@@ -16,6 +16,7 @@ from pathlib import Path
 
 from harness.course import Assignment, Course
 from harness.i18n import Text
+from harness.imports import module_names
 from harness.records import SubmissionResult
 
 HEADER = Text(
@@ -56,7 +57,7 @@ def imported_modules(path: Path) -> tuple[str, ...]:
         tree = ast.parse(prepare_source(path, path.read_bytes()).text)
     except (SourceError, SyntaxError, ValueError, OSError):
         return ()
-    return _imports(tree.body)
+    return module_names(tree.body)
 
 
 def public_checks_modules(assignment: Assignment) -> tuple[str, ...]:
@@ -68,21 +69,9 @@ def public_checks_modules(assignment: Assignment) -> tuple[str, ...]:
             text = assignment.public_checks_path.read_text(encoding="utf-8")
         else:
             text = make_public_checks(assignment.grader_path.read_text("utf-8"), assignment.id)
-        return _imports(list(ast.walk(ast.parse(text))))
+        return module_names(list(ast.walk(ast.parse(text))))
     except (OSError, SyntaxError, ValueError):
         return ()
-
-
-def _imports(nodes: list[ast.AST]) -> tuple[str, ...]:
-    names: list[str] = []
-    for node in nodes:
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.append(node.module)
-            if node.module == "harness.probes":  # `from harness.probes import ch03_... as probes`
-                names += [f"harness.probes.{alias.name}" for alias in node.names]
-    return tuple(dict.fromkeys(n for n in names if n != "__future__"))
 
 
 class UnknownExercise(ValueError):

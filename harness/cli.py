@@ -133,7 +133,7 @@ def resolve_device(requested: str) -> str:
 
 def cmd_all(args: argparse.Namespace) -> int:
     from harness.judge.runner import GraderIncident, Judge, JudgeOptions, now_iso
-    from harness.parallel import default_jobs, grade_many
+    from harness.parallel import default_jobs, grade_many, one_torch_thread
 
     lang = _language(args.lang)
     course = _course(args)
@@ -150,8 +150,14 @@ def cmd_all(args: argparse.Namespace) -> int:
     out = Path(args.out)
     device = resolve_device(args.device)
     with exclusive_output(out):
-        judge = Judge(course, JudgeOptions(lang=lang, device=device, cache_dir=out / ".cache"))
-        if not args.cluster:
+        derive_budgets = args.budgets == "reference"
+        options = JudgeOptions(
+            lang=lang, device=device, cache_dir=out / ".cache", derive_budgets=derive_budgets
+        )
+        judge = Judge(course, options)
+        one_torch_thread()
+        one_judge = min(args.jobs or default_jobs(), len(discovery.submissions)) <= 1
+        if not args.cluster and one_judge:  # its imports overlap the graders' loading below
             judge.launcher.warm_up()
         run = RunInfo(
             started_at=now_iso(),
@@ -182,9 +188,13 @@ def cmd_all(args: argparse.Namespace) -> int:
             if cluster is not None:
                 jobs = cluster.workers()
                 where = f"{jobs} Dask workers at {cluster.address}"
-                results_stream = _cluster_results(cluster, to_grade, lang=lang, device=device)
+                results_stream = _cluster_results(
+                    cluster, to_grade, lang=lang, device=device, derive_budgets=derive_budgets
+                )
             else:
                 jobs = min(args.jobs or default_jobs(), max(len(to_grade), 1))
+                if jobs == 1:  # with -j N the judge processes have their own zygotes
+                    judge.launcher.warm_up()
                 where = f"{jobs} in parallel"
                 results_stream = grade_many(to_grade, judge=judge, jobs=jobs)
             print(
@@ -256,14 +266,16 @@ def _open_cluster(spec: str, course: Any) -> Any:
     return cluster
 
 
-def _cluster_results(cluster: Any, to_grade: list, *, lang: str, device: str) -> Iterator:
+def _cluster_results(
+    cluster: Any, to_grade: list, *, lang: str, device: str, derive_budgets: bool
+) -> Iterator:
     """The cluster's results as grade_many gives them; a mismatched worker ends the run."""
     from harness.cluster import ClusterError
     from harness.judge.runner import GraderIncident
 
     try:
         for submission, result, incidents, _worker in cluster.grade(
-            to_grade, lang=lang, device=device
+            to_grade, lang=lang, device=device, derive_budgets=derive_budgets
         ):
             yield submission, result, [GraderIncident(**i) for i in incidents]
     except ClusterError as error:
@@ -650,6 +662,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="submissions graded in parallel (default: one per core)",
+    )
+    all_.add_argument(
+        "--budgets",
+        choices=["reference", "fixed"],
+        default="reference",
+        help="time limit of each call: derived from the reference solution's time for the same "
+        "call (default; measured once per grader version) or the grader's fixed setting",
     )
     all_.add_argument(
         "--cluster",

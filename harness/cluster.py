@@ -62,6 +62,8 @@ class GradeRequest(BaseModel):
     harness_hash: str
     lang: str
     device: str
+    #: budget each call from the reference's time for it (measured on the worker's machine)
+    derive_budgets: bool = True
 
 
 class GradeReply(BaseModel):
@@ -146,26 +148,36 @@ def unpack_course(archive: bytes, digest: str, cache_root: Path = CACHE_ROOT) ->
 class JudgeHost:
     """A judge living in its own thread of a worker process, fed through a queue."""
 
-    def __init__(self, course_root: Path, lang: str, device: str) -> None:
+    def __init__(
+        self, course_root: Path, lang: str, device: str, derive_budgets: bool = True
+    ) -> None:
         self._requests: queue.Queue[tuple[GradeRequest | None, LocalFuture]] = queue.Queue()
         self._ready: LocalFuture = LocalFuture()
         self._thread = threading.Thread(
-            target=self._serve, args=(course_root, lang, device), name="pcs-judge", daemon=True
+            target=self._serve,
+            args=(course_root, lang, device, derive_budgets),
+            name="pcs-judge",
+            daemon=True,
         )
         self._thread.start()
         self._ready.result()
 
-    def _serve(self, course_root: Path, lang: str, device: str) -> None:
+    def _serve(self, course_root: Path, lang: str, device: str, derive_budgets: bool) -> None:
         try:
-            import torch
-
-            torch.set_num_threads(1)
             from harness import fixtures
             from harness.judge.runner import Judge, JudgeOptions
+            from harness.parallel import one_torch_thread
+
+            one_torch_thread()
 
             fixtures.FIXTURE_DIR = course_root / "graders" / "fixtures"
             fixtures.PROVENANCE = fixtures.FIXTURE_DIR / "provenance.json"
-            options = JudgeOptions(lang=lang, device=device, cache_dir=course_root / ".cache")
+            options = JudgeOptions(
+                lang=lang,
+                device=device,
+                cache_dir=course_root / ".cache",
+                derive_budgets=derive_budgets,
+            )
             judge = Judge(Course(course_root), options)
             judge.launcher.warm_up()
         except BaseException as error:  # reported to the waiting task
@@ -203,7 +215,7 @@ class JudgeHost:
         reply.result(timeout=30)
 
 
-_HOSTS: dict[tuple[str, str, str], JudgeHost] = {}
+_HOSTS: dict[tuple[str, str, str, bool], JudgeHost] = {}
 _HOSTS_LOCK = threading.Lock()
 
 
@@ -216,11 +228,11 @@ def grade_on_worker(request: GradeRequest, course_archive: bytes) -> GradeReply:
             f"coordinator runs {request.harness_hash}: install the same harness on every worker"
         )
     root = unpack_course(course_archive, request.course_hash)
-    key = (request.course_hash, request.lang, request.device)
+    key = (request.course_hash, request.lang, request.device, request.derive_budgets)
     with _HOSTS_LOCK:
         host = _HOSTS.get(key)
         if host is None:
-            host = _HOSTS[key] = JudgeHost(root, request.lang, request.device)
+            host = _HOSTS[key] = JudgeHost(root, *key[1:])
     result, incidents = host.grade(request)
     return GradeReply(
         result_json=result.model_dump_json(by_alias=True),
@@ -296,7 +308,12 @@ class ClusterRun:
         return len(self.client.scheduler_info(n_workers=-1).get("workers", {}))
 
     def grade(
-        self, submissions: list[SubmissionFile], *, lang: str, device: str
+        self,
+        submissions: list[SubmissionFile],
+        *,
+        lang: str,
+        device: str,
+        derive_budgets: bool = True,
     ) -> Iterator[tuple[SubmissionFile, SubmissionResult, list[dict[str, str]], str]]:
         """Yield each submission's result as it arrives (any order). A task lost with its worker
         is run again elsewhere by the scheduler; a mismatched worker stops the run."""
@@ -314,6 +331,7 @@ class ClusterRun:
                 harness_hash=self.harness_hash,
                 lang=lang,
                 device=device,
+                derive_budgets=derive_budgets,
             )
             future = self.client.submit(
                 grade_on_worker,

@@ -21,6 +21,10 @@ CALL_TIMED_OUT = Text(
     en="Calling {call} did not finish within {seconds:g} s (infinite loop, or far too slow); it was stopped.",
     pt="A chamada {call} não terminou em {seconds:g} s (laço infinito, ou lenta demais) e foi interrompida.",
 )
+CALL_TIMED_OUT_DERIVED = Text(
+    en="Calling {call} did not finish within {seconds:g} s and was stopped. That limit is {factor:g} times what the reference solution needs for the same call, and never under {floor:g} s: an infinite loop, or an approach far slower than needed.",
+    pt="A chamada {call} não terminou em {seconds:g} s e foi interrompida. Esse limite é {factor:g} vezes o tempo que a solução de referência leva na mesma chamada, e nunca menos de {floor:g} s: um laço infinito, ou uma abordagem muito mais lenta que o necessário.",
+)
 WORKER_DIED = Text(
     en="The process running your code ended abruptly while calling {call} ({reason}).",
     pt="O processo que executava seu código terminou abruptamente durante a chamada {call} ({reason}).",

@@ -30,6 +30,17 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def one_torch_thread() -> None:
+    """Every judge computes its side of the checks with one torch thread, as every worker does:
+    the same float results whether one judge grades the class or N do (``-j``, ``--cluster``)."""
+    try:
+        import torch
+
+        torch.set_num_threads(1)
+    except ImportError:  # pragma: no cover
+        pass
+
+
 def _start_judge(course_root: str, options: JudgeOptions) -> None:
     """Initializer of a judge process: dies with the parent, one torch thread, its own judge."""
     import atexit
@@ -37,12 +48,7 @@ def _start_judge(course_root: str, options: JudgeOptions) -> None:
     from harness.sandbox.isolation import die_with_parent
 
     die_with_parent(None)
-    try:
-        import torch
-
-        torch.set_num_threads(1)
-    except ImportError:  # pragma: no cover
-        pass
+    one_torch_thread()
     global _judge
     _judge = Judge(Course(Path(course_root)), options)
     atexit.register(_judge.close)

@@ -108,7 +108,12 @@ def grade_corpus(cases: list[Case], root: Path, jobs: int | None = None) -> dict
     graded: dict[Case, Graded] = {}
     started = time.monotonic()
     selection = {c.student: c.checks for c in cases if c.checks is not None}
-    options = JudgeOptions(cache_dir=root / ".cache", check_filter=selection or None)
+    # PCS_TEST_BUDGETS=reference: budgets derived from the reference, as `grade all` has them (a
+    # calibration per assignment; used to measure that no correct solution times out)
+    derive = os.environ.get("PCS_TEST_BUDGETS", "fixed") == "reference"
+    options = JudgeOptions(
+        cache_dir=root / ".cache", check_filter=selection or None, derive_budgets=derive
+    )
     with Judge(COURSE, options) as judge:
         jobs = jobs or int(os.environ.get("PCS_TEST_JOBS", "0") or 0) or default_jobs()
         for submission, result, incidents in grade_many(files, judge=judge, jobs=jobs):

@@ -7,22 +7,28 @@ argument set). Student code never runs in this process.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
+import fcntl
 import hashlib
 import random
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from harness import messages
 from harness.answers import submission_fields
 from harness.course import Course, SubmissionFile
 from harness.i18n import DEFAULT_LANGUAGE, Text
+from harness.imports import nested_imports
+from harness.judge.call_budgets import BudgetPolicy, CallClock, CallTimes
 from harness.judge.grader import Grader, load_grader
 from harness.judge.reference_cache import ReferenceCache
 from harness.judge.session import (
@@ -79,6 +85,9 @@ class JudgeOptions:
     #: per student, the checks that run (the same treatment for the others). For the grader
     #: tests only: a mutant's outcome is read on a few checks (tests/selection.py)
     check_filter: dict[str, frozenset[str]] | None = None
+    #: budget each student call from the reference's time for the same call (``grade all``
+    #: does; the reference is first graded once as a student to measure it, see call_budgets)
+    derive_budgets: bool = False
 
 
 class Judge:
@@ -94,6 +103,7 @@ class Judge:
         )
         self._graders: dict[str, Grader] = {}
         self._references: dict[str, WorkerSession | None] = {}
+        self._call_times: dict[str, CallTimes | None] = {}
         self._disk_cache = (
             ReferenceCache(self.options.cache_dir / "reference-results.sqlite")
             if self.options.cache_dir
@@ -139,6 +149,49 @@ class Judge:
             self._references[assignment_id] = session
         return self._references[assignment_id]
 
+    def call_times(self, grader: Grader) -> CallTimes | None:
+        """The reference's measured time per call (None: budgets are the grader's settings)."""
+        if (
+            not self.options.derive_budgets
+            or self.options.public_only
+            or grader.settings.budget_factor <= 0
+            or not self.course.assignment(grader.assignment).reference_path.exists()
+        ):
+            return None
+        if grader.assignment not in self._call_times:
+            self._call_times[grader.assignment] = self._stored_or_calibrated(grader)
+        return self._call_times[grader.assignment]
+
+    def _stored_or_calibrated(self, grader: Grader) -> CallTimes:
+        """One calibration per grader version and device, shared by the judges of a run (and by
+        later runs) through the cache; the other judges wait for the first one's."""
+        disk, device = self._disk_cache, self.options.device
+        if disk is None or self.options.cache_dir is None:
+            return self._calibrate(grader)
+        lock = self.options.cache_dir / f"calibration-{grader.fingerprint[:16]}.lock"
+        with _exclusive(lock):
+            stored = disk.call_times(grader.fingerprint, device)
+            if stored is not None:
+                with contextlib.suppress(ValidationError):
+                    return CallTimes.model_validate_json(stored)
+            times = self._calibrate(grader)
+            disk.put_call_times(grader.fingerprint, device, times.model_dump_json())
+            return times
+
+    def _calibrate(self, grader: Grader) -> CallTimes:
+        """Grade the reference solution as a student, recording how long each call takes."""
+        clock = CallClock.recording()
+        path = self.course.assignment(grader.assignment).reference_path
+        self._grade_bytes(
+            student="(calibration)",
+            assignment_id=grader.assignment,
+            relative=path.name,
+            raw=path.read_bytes(),
+            suffix=".py",
+            clock=clock,
+        )
+        return clock.measured(grader.fingerprint, self.options.device)
+
     def close(self) -> None:
         for session in self._references.values():
             if session is not None:
@@ -168,6 +221,33 @@ class Judge:
 
     def grade_bytes(
         self, *, student: str, assignment_id: str, relative: str, raw: bytes, suffix: str
+    ) -> SubmissionResult:
+        grader = self.grader(assignment_id)
+        times = self.call_times(grader)
+        clock = None
+        if times is not None:
+            policy = BudgetPolicy(
+                factor=grader.settings.budget_factor, floor_s=grader.settings.budget_floor_s
+            )
+            clock = CallClock(times, policy)
+        return self._grade_bytes(
+            student=student,
+            assignment_id=assignment_id,
+            relative=relative,
+            raw=raw,
+            suffix=suffix,
+            clock=clock,
+        )
+
+    def _grade_bytes(
+        self,
+        *,
+        student: str,
+        assignment_id: str,
+        relative: str,
+        raw: bytes,
+        suffix: str,
+        clock: CallClock | None,
     ) -> SubmissionResult:
         started = time.monotonic()
         grader = self.grader(assignment_id)
@@ -203,7 +283,15 @@ class Judge:
             submission_s=settings.submission_budget_s,
         )
         limits = dataclasses.replace(self.options.limits, memory_mb=settings.memory_mb)
-        session = WorkerSession(source, self.launcher, budgets, label="student", limits=limits)
+        session = WorkerSession(
+            source,
+            self.launcher,
+            budgets,
+            label="student",
+            limits=limits,
+            clock=clock,
+            preload=nested_imports(source.text),
+        )
         import_error: ImportFailed | None = None
         try:
             try:
@@ -342,7 +430,7 @@ class Judge:
         ctx: CheckContext | None = None
         fraction, text, grader_error = 0.0, messages.PASSED, False
         try:
-            session.begin_check(seed, call_timeout=spec.timeout)
+            session.begin_check(seed, call_timeout=spec.timeout, check=spec.name)
             if reference is not None:
                 reference.begin_check(seed, lazy=True)
             _seed_judge(seed)
@@ -394,6 +482,17 @@ class Judge:
 
     def _incident(self, grader: Grader, spec: CheckSpec, student: str, detail: str) -> None:
         self.incidents.append(GraderIncident(grader.assignment, student, spec.name, detail))
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created if missing) for the duration of the block."""
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _seed_judge(seed: int) -> None:

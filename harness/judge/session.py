@@ -19,6 +19,7 @@ from typing import Any
 
 from harness import messages, protocol
 from harness.i18n import Text
+from harness.judge.call_budgets import CallClock
 from harness.judge.reference_cache import ReferenceCache
 from harness.notebook import PreparedSource
 from harness.remote.errors import (
@@ -147,8 +148,15 @@ class WorkerSession:
         label: str = "student",
         cache: ResultCache | None = None,
         limits: Limits | None = None,
+        clock: CallClock | None = None,
+        preload: tuple[str, ...] = (),
     ) -> None:
         self.source = source
+        #: budgets each call from the reference's time for it (or records the times: calibration)
+        self.clock = clock
+        #: modules the source imports inside functions, imported with the file so that the first
+        #: call of such a function is not charged for the import
+        self.preload = preload
         self.limits = limits
         self.launcher = launcher
         self.budgets = budgets
@@ -199,6 +207,8 @@ class WorkerSession:
             request: dict[str, Any] = {"op": "import", "path": self.process.source_path}
             if self.source.cells is not None:
                 request["cells"] = [list(cell) for cell in self.source.cells]
+            if self.preload:
+                request["preload"] = list(self.preload)
             reply = self._request(
                 request,
                 call="import",
@@ -284,7 +294,12 @@ class WorkerSession:
 
     # -- per check ------------------------------------------------------------------------------
     def begin_check(
-        self, seed: int, call_timeout: float | None = None, *, lazy: bool = False
+        self,
+        seed: int,
+        call_timeout: float | None = None,
+        *,
+        lazy: bool = False,
+        check: str = "",
     ) -> None:
         """Fresh output capture; a live worker (restarted if the last check killed it); seeds.
 
@@ -294,6 +309,8 @@ class WorkerSession:
         self.output = CapturedOutput()
         self.fatal_in_check = None
         self.call_timeout = call_timeout
+        if self.clock is not None:
+            self.clock.begin_check(check)
         self.seed = seed
         self.check_deadline = time.monotonic() + self.budgets.check_s
         if self.import_error is not None:
@@ -343,6 +360,11 @@ class WorkerSession:
             self.start()
         self.last_call = call
         limit = timeout or self.call_timeout or self.budgets.call_s
+        counted = self.clock.next_call(request) if self.clock is not None else None
+        # a grader's explicit per-call timeout (a performance check) is kept as it is
+        derived = self.clock.budget(counted, limit) if counted and timeout is None else None
+        if derived is not None:
+            limit = derived.seconds
         limit = min(
             limit,
             max(self.budgets.submission_s - self.spent_s, 0.05),
@@ -353,15 +375,23 @@ class WorkerSession:
             return self._request(request, call=call, timeout=limit, output=self.output)
         except SubmissionProblem as problem:
             problem.origin = self.label
-            if isinstance(problem, CallTimedOut) and function is not None:
-                self.timeouts_by_function[function] = self.timeouts_by_function.get(function, 0) + 1
+            if isinstance(problem, CallTimedOut):
+                if derived is not None and limit == derived.seconds:
+                    problem.derived_from = (derived.factor, derived.floor_s)
+                if function is not None:
+                    self.timeouts_by_function[function] = (
+                        self.timeouts_by_function.get(function, 0) + 1
+                    )
             if problem.fatal:
                 self.fatal_in_check = problem
                 self.stop()
             raise
         finally:
+            elapsed = time.monotonic() - started
             # only the student's own calls count against the submission budget (not the import)
-            self.spent_s += time.monotonic() - started
+            self.spent_s += elapsed
+            if counted is not None and self.clock is not None:
+                self.clock.record(counted, elapsed)
 
     def call(
         self, request: dict[str, Any], *, call: str, timeout: float | None, function: str

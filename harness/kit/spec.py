@@ -111,6 +111,11 @@ class GraderSettings:
     call_timeout_s: float = 20.0
     submission_budget_s: float = 300.0
     memory_mb: int = 4096
+    #: a student's call gets this many times the reference's time for the same call (``grade all``
+    #: measures it once per grader version), at least ``budget_floor_s`` and at most the call
+    #: timeout above; 0 turns the derivation off
+    budget_factor: float = 20.0
+    budget_floor_s: float = 1.0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -155,8 +155,15 @@ class CallTimedOut(SubmissionProblem):
         super().__init__()
         self.call = call
         self.seconds = seconds
+        #: (factor, floor) when the limit was derived from the reference's time for the same call
+        self.derived_from: tuple[float, float] | None = None
 
     def explain(self) -> Text:
+        if self.derived_from is not None:
+            factor, floor = self.derived_from
+            return messages.CALL_TIMED_OUT_DERIVED.format(
+                call=self.call, seconds=self.seconds, factor=factor, floor=floor
+            )
         return messages.CALL_TIMED_OUT.format(call=self.call, seconds=self.seconds)
 
 
