@@ -1,9 +1,11 @@
 """Grading many submissions with N judge processes (``grade all -j N``).
 
 Each judge process has its own warm zygote, its own reference workers and one torch thread; the
-reference results they compute are shared through the on-disk cache. The parent process keeps the
-gradebook: it receives each finished result and stores it in its own transaction, so the outcome is
-the same as with ``-j 1`` whatever the order in which submissions finish.
+reference results they compute are shared through the on-disk cache, and so are the reference's
+call times (budgets from the reference), measured for every assignment first, side by side. The
+parent process keeps the gradebook: it receives each finished result and stores it in its own
+transaction, so the outcome is the same as with ``-j 1`` whatever the order in which submissions
+finish.
 """
 
 from __future__ import annotations
@@ -67,6 +69,13 @@ def _grade(submission: SubmissionFile) -> tuple[str, list[dict]]:
     return result.model_dump_json(by_alias=True), incidents
 
 
+def _calibrate(assignment: str) -> None:
+    """Measure an assignment's reference call times now (budgets from the reference), so that
+    the judges measure different assignments side by side instead of waiting for each other."""
+    assert _judge is not None
+    _judge.call_times(_judge.grader(assignment))
+
+
 def grade_many(
     submissions: list[SubmissionFile], *, judge: Judge, jobs: int
 ) -> Iterator[tuple[SubmissionFile, SubmissionResult, list[GraderIncident]]]:
@@ -85,8 +94,11 @@ def grade_many(
         initializer=_start_judge,
         initargs=(str(judge.course.root), options),
     )
-    pending: dict[Future, SubmissionFile] = {}
+    pending: dict[Future, SubmissionFile | None] = {}
     try:
+        if options.derive_budgets:
+            for assignment in dict.fromkeys(s.assignment for s in submissions):
+                pending[pool.submit(_calibrate, assignment)] = None
         queue = list(submissions)
         while queue or pending:
             while queue and len(pending) < 2 * jobs:
@@ -95,6 +107,8 @@ def grade_many(
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 submission = pending.pop(future)
+                if submission is None:  # a calibration; one that failed is retried by the grading
+                    continue
                 text, incidents = future.result()
                 yield (
                     submission,
