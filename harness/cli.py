@@ -157,7 +157,9 @@ def cmd_all(args: argparse.Namespace) -> int:
         judge = Judge(course, options)
         one_torch_thread()
         one_judge = min(args.jobs or default_jobs(), len(discovery.submissions)) <= 1
-        if not args.cluster and one_judge:  # its imports overlap the graders' loading below
+        # the zygote's imports overlap the graders' loading below (with -j N or a cluster, the
+        # judge processes have their own zygotes; one that is not warmed up starts when needed)
+        if not args.cluster and one_judge:
             judge.launcher.warm_up()
         run = RunInfo(
             started_at=now_iso(),
@@ -193,8 +195,6 @@ def cmd_all(args: argparse.Namespace) -> int:
                 )
             else:
                 jobs = min(args.jobs or default_jobs(), max(len(to_grade), 1))
-                if jobs == 1:  # with -j N the judge processes have their own zygotes
-                    judge.launcher.warm_up()
                 where = f"{jobs} in parallel"
                 results_stream = grade_many(to_grade, judge=judge, jobs=jobs)
             print(

@@ -222,14 +222,7 @@ class Judge:
     def grade_bytes(
         self, *, student: str, assignment_id: str, relative: str, raw: bytes, suffix: str
     ) -> SubmissionResult:
-        grader = self.grader(assignment_id)
-        times = self.call_times(grader)
-        clock = None
-        if times is not None:
-            policy = BudgetPolicy(
-                factor=grader.settings.budget_factor, floor_s=grader.settings.budget_floor_s
-            )
-            clock = CallClock(times, policy)
+        clock = self._budget_clock(self.grader(assignment_id))
         return self._grade_bytes(
             student=student,
             assignment_id=assignment_id,
@@ -238,6 +231,15 @@ class Judge:
             suffix=suffix,
             clock=clock,
         )
+
+    def _budget_clock(self, grader: Grader) -> CallClock | None:
+        """What budgets a student's calls from the reference's times (None: fixed budgets)."""
+        times = self.call_times(grader)
+        if times is None:
+            return None
+        settings = grader.settings
+        policy = BudgetPolicy(factor=settings.budget_factor, floor_s=settings.budget_floor_s)
+        return CallClock(times, policy)
 
     def _grade_bytes(
         self,
